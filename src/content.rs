@@ -1,0 +1,128 @@
+//! The loaded, checked content: what every later stage reads.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::fiscal::FiscalYear;
+use crate::model::{
+    Department, DepartmentsDoc, Division, ProjectDoc, ScaleLevel, SeriesDoc, SiteDoc,
+};
+
+/// Everything under the content folder.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Site settings.
+    pub site: SiteDoc,
+    /// 部 and 課.
+    pub org: DepartmentsDoc,
+    /// Series, in display order (`order`, then id).
+    pub series: Vec<Series>,
+    /// Free pages from `pages/*.md`, by slug.
+    pub pages: Vec<Page>,
+}
+
+/// One evaluation series and its projects.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Folder name.
+    pub id: String,
+    /// `_series.yaml`.
+    pub doc: SeriesDoc,
+    /// Projects sorted by id.
+    pub projects: Vec<Project>,
+}
+
+/// One project file.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// File stem: unique across the site.
+    pub id: String,
+    /// Series id.
+    pub series: String,
+    /// File path relative to the content folder, with `/` separators.
+    pub file: String,
+    /// The file's content.
+    pub doc: ProjectDoc,
+}
+
+/// A free page written in markdown.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// File stem.
+    pub slug: String,
+    /// First `# ` heading.
+    pub title: String,
+    /// Markdown body.
+    pub markdown: String,
+    /// Source path, for messages.
+    pub path: PathBuf,
+}
+
+impl Content {
+    /// Looks up a department.
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.org.departments.iter().find(|d| d.id == id)
+    }
+
+    /// Looks up a division.
+    pub fn division(&self, id: &str) -> Option<&Division> {
+        self.org.divisions.iter().find(|d| d.id == id)
+    }
+
+    /// Every project of every series.
+    pub fn projects(&self) -> impl Iterator<Item = (&Series, &Project)> {
+        self.series
+            .iter()
+            .flat_map(|s| s.projects.iter().map(move |p| (s, p)))
+    }
+
+    /// Number of projects.
+    pub fn project_count(&self) -> usize {
+        self.series.iter().map(|s| s.projects.len()).sum()
+    }
+
+    /// Department ids → index, for fast lookups.
+    pub fn department_index(&self) -> BTreeMap<&str, usize> {
+        self.org
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect()
+    }
+}
+
+impl Department {
+    /// The current (last) name.
+    pub fn current_name(&self) -> &str {
+        self.names
+            .last()
+            .map(|n| n.name.as_str())
+            .unwrap_or(&self.id)
+    }
+
+    /// The name in force in `year`, when known from the name history.
+    pub fn name_in(&self, year: FiscalYear) -> Option<&str> {
+        self.names
+            .iter()
+            .find(|n| n.from.is_none_or(|f| f <= year) && n.until.is_none_or(|u| year <= u))
+            .map(|n| n.name.as_str())
+    }
+
+    /// Names other than the current one.
+    pub fn former_names(&self) -> Vec<&str> {
+        let n = self.names.len();
+        self.names
+            .iter()
+            .take(n.saturating_sub(1))
+            .map(|x| x.name.as_str())
+            .collect()
+    }
+}
+
+impl SeriesDoc {
+    /// A scale level by code.
+    pub fn level(&self, code: &str) -> Option<&ScaleLevel> {
+        self.scale.iter().find(|l| l.code == code)
+    }
+}

@@ -1,0 +1,18 @@
+//! hyoka (評価): a static open-data site generator for Japanese municipal
+//! project evaluations (事務事業評価).
+//!
+//! The pipeline: [`load`] (files → checked [`content::Content`] or every
+//! problem as [`diag::Diagnostics`]) → [`aggregate`] (pure summaries) →
+//! [`render`] / [`charts`] / [`export`] (pages and data as bytes in memory) →
+//! [`output`] (the only module that writes, staging then swapping).
+
+pub mod build;
+pub mod cli;
+pub mod content;
+pub mod de;
+pub mod diag;
+pub mod fiscal;
+pub mod load;
+pub mod model;
+pub mod posmap;
+pub mod schema;

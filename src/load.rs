@@ -1,0 +1,749 @@
+//! Loading: walks the content folder, parses every file and checks it, and
+//! returns either the [`Content`] or every problem found.
+//!
+//! Order: `site.yaml`, `departments.yaml`, each series' `_series.yaml`, then
+//! its project files, each checked against the departments and its series as
+//! soon as it is read, so positions are only kept for one file at a time.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::content::{Content, Page, Project, Series};
+use crate::de::{decode_utf8, parse, typed};
+use crate::diag::{closest, quote_list, Diagnostic, Diagnostics, Pos};
+use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc};
+use crate::posmap::{PosMap, Seg};
+
+/// The file that defines a series inside its folder.
+pub const SERIES_FILE: &str = "_series.yaml";
+
+/// Loads and checks the content folder.
+pub fn load(root: &Path) -> Result<Content, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    if !root.is_dir() {
+        diags.push(
+            Diagnostic::new(root, Pos::START, "コンテンツのフォルダが見つかりません")
+                .hint("--content でフォルダを指定してください"),
+        );
+        return Err(diags);
+    }
+    let site = load_doc::<SiteDoc>(&root.join("site.yaml"), &mut diags, check_site);
+    let org = load_doc::<DepartmentsDoc>(&root.join("departments.yaml"), &mut diags, check_org);
+
+    let mut series = Vec::new();
+    let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
+    for dir in sorted_dirs(root) {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name == "pages" || name.starts_with('.') {
+            continue;
+        }
+        let def = dir.join(SERIES_FILE);
+        if !def.is_file() {
+            if has_yaml(&dir) {
+                diags.push(
+                    Diagnostic::new(
+                        &dir,
+                        Pos::START,
+                        format!("フォルダ「{name}」に {SERIES_FILE} がありません"),
+                    )
+                    .hint("評価シリーズのフォルダには、シリーズを定義する _series.yaml が必要です"),
+                );
+            }
+            continue;
+        }
+        if !is_slug(&name) {
+            diags.push(slug_error(&def, Pos::START, "シリーズのフォルダ名", &name));
+        }
+        let Some(doc) = load_doc::<SeriesDoc>(&def, &mut diags, check_series) else {
+            continue;
+        };
+        let mut projects = Vec::new();
+        for file in project_files(&dir) {
+            if let Some(p) = load_project(root, &file, &name, &doc, org.as_ref(), &mut diags) {
+                if let Some(first) = seen_ids.get(&p.id) {
+                    diags.push(
+                        Diagnostic::new(
+                            &file,
+                            Pos::START,
+                            format!("事業ID「{}」が重複しています", p.id),
+                        )
+                        .hint(format!(
+                            "{} と同じIDです。ファイル名（=ID）を変えてください",
+                            first.display()
+                        )),
+                    );
+                    continue;
+                }
+                seen_ids.insert(p.id.clone(), file.clone());
+                projects.push(p);
+            }
+        }
+        projects.sort_by(|a, b| a.id.cmp(&b.id));
+        series.push(Series {
+            id: name,
+            doc,
+            projects,
+        });
+    }
+    series.sort_by(|a, b| a.doc.order.cmp(&b.doc.order).then(a.id.cmp(&b.id)));
+    let pages = load_pages(&root.join("pages"), &mut diags);
+
+    match (site, org) {
+        (Some(site), Some(org)) if diags.is_empty() => Ok(Content {
+            site,
+            org,
+            series,
+            pages,
+        }),
+        _ => Err(diags.sorted()),
+    }
+}
+
+fn sorted_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = WalkDir::new(root)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn is_yaml(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml") | Some("yml")
+    )
+}
+
+fn has_yaml(dir: &Path) -> bool {
+    WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| is_yaml(e.path()))
+}
+
+fn project_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_yaml(e.path()))
+        .filter(|e| e.file_name() != SERIES_FILE)
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Whether `s` is a safe id: lowercase ASCII letters, digits and inner hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 80
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+fn slug_error(file: &Path, pos: Pos, what: &str, value: &str) -> Diagnostic {
+    Diagnostic::new(file, pos, format!("{what}「{value}」は使えません"))
+        .hint("半角の英小文字・数字・ハイフン（-）だけで書いてください（例: kodomo-seisaku）")
+}
+
+/// Reads, parses and deserializes one file, then runs `check` on it.
+fn load_doc<T: DeserializeOwned>(
+    path: &Path,
+    diags: &mut Diagnostics,
+    check: impl FnOnce(&Path, &T, &PosMap, &mut Diagnostics),
+) -> Option<T> {
+    let text = read_text(path, diags)?;
+    let parsed = match parse(path, &text) {
+        Ok(p) => p,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let (doc, problems) = typed::<T>(path, &parsed);
+    let clean = problems.is_empty();
+    problems.into_iter().for_each(|d| diags.push(d));
+    let doc = doc?;
+    let before = diags.len();
+    check(path, &doc, &parsed.pos, diags);
+    (clean && diags.len() == before).then_some(doc)
+}
+
+fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    match fs::read(path) {
+        Ok(bytes) => match decode_utf8(path, bytes) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                path,
+                Pos::START,
+                format!("ファイルを読めません: {e}"),
+            ));
+            None
+        }
+    }
+}
+
+fn k(s: &str) -> Seg {
+    Seg::Key(s.to_string())
+}
+
+fn i(n: usize) -> Seg {
+    Seg::Index(n)
+}
+
+/// Verifies the check digit of a 全国地方公共団体コード.
+pub fn check_digit_ok(code: &str) -> Result<(), String> {
+    let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
+    if code.chars().count() != 6 || digits.len() != 6 {
+        return Err("6桁の数字で書いてください（都道府県2桁＋市区町村3桁＋検査数字1桁）".into());
+    }
+    let sum: u32 = digits[..5]
+        .iter()
+        .zip([6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum();
+    let expected = (11 - sum % 11) % 10;
+    if digits[5] == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "検査数字が合いません（{}{expected} が正しい値です）",
+            &code[..5]
+        ))
+    }
+}
+
+fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut Diagnostics) {
+    if let Err(why) = check_digit_ok(&site.municipality_code) {
+        diags.push(
+            Diagnostic::new(
+                path,
+                pos.value(&[k("municipality_code")]),
+                format!(
+                    "全国地方公共団体コード「{}」が正しくありません",
+                    site.municipality_code
+                ),
+            )
+            .hint(why),
+        );
+    }
+    if let Some(url) = &site.base_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            diags.push(
+                Diagnostic::new(
+                    path,
+                    pos.value(&[k("base_url")]),
+                    "公開URLは http:// か https:// で始めてください",
+                )
+                .hint("使わない場合は null と書いてください"),
+            );
+        }
+    }
+}
+
+fn check_org(path: &Path, org: &DepartmentsDoc, pos: &PosMap, diags: &mut Diagnostics) {
+    let mut div_ids = BTreeSet::new();
+    for (n, d) in org.divisions.iter().enumerate() {
+        let at = pos.value(&[k("divisions"), i(n), k("id")]);
+        if !is_slug(&d.id) {
+            diags.push(slug_error(path, at, "部のID", &d.id));
+        }
+        if !div_ids.insert(d.id.as_str()) {
+            diags.push(Diagnostic::new(
+                path,
+                at,
+                format!("部のID「{}」が重複しています", d.id),
+            ));
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for (n, d) in org.departments.iter().enumerate() {
+        let at = pos.value(&[k("departments"), i(n), k("id")]);
+        if !is_slug(&d.id) {
+            diags.push(slug_error(path, at, "課のID", &d.id));
+        }
+        if !ids.insert(d.id.as_str()) {
+            diags.push(Diagnostic::new(
+                path,
+                at,
+                format!("課のID「{}」が重複しています", d.id),
+            ));
+        }
+        if let Some(div) = &d.division {
+            if !div_ids.contains(div.as_str()) {
+                let near = closest(div, div_ids.iter().copied());
+                diags.push(
+                    Diagnostic::new(
+                        path,
+                        pos.value(&[k("departments"), i(n), k("division")]),
+                        format!("部のID「{div}」は divisions にありません"),
+                    )
+                    .hint(if near.is_empty() {
+                        "divisions に追加するか、分からなければ null にしてください".to_string()
+                    } else {
+                        format!("近いID: {}", quote_list(&near))
+                    }),
+                );
+            }
+        }
+        if d.names.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    path,
+                    pos.value(&[k("departments"), i(n)]),
+                    format!("課「{}」に名称がありません", d.id),
+                )
+                .hint("names に少なくとも1つの名称を書いてください"),
+            );
+        }
+        for (m, name) in d.names.iter().enumerate() {
+            if let (Some(f), Some(u)) = (name.from, name.until) {
+                if f > u {
+                    diags.push(Diagnostic::new(
+                        path,
+                        pos.value(&[k("departments"), i(n), k("names"), i(m), k("until")]),
+                        format!(
+                            "名称「{}」の最後の年度 {u} が最初の年度 {f} より前です",
+                            name.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut Diagnostics) {
+    if s.scale.is_empty() {
+        diags.push(Diagnostic::new(
+            path,
+            pos.value(&[k("scale")]),
+            "評価の段階（scale）が空です",
+        ));
+    }
+    let mut codes = BTreeSet::new();
+    for (n, l) in s.scale.iter().enumerate() {
+        if l.code.trim().is_empty() || !codes.insert(l.code.as_str()) {
+            diags.push(Diagnostic::new(
+                path,
+                pos.value(&[k("scale"), i(n), k("code")]),
+                format!("評価の記号「{}」が空か重複しています", l.code),
+            ));
+        }
+        let c = l.color.as_bytes();
+        if !(c.len() == 7 && c[0] == b'#' && c[1..].iter().all(u8::is_ascii_hexdigit)) {
+            diags.push(
+                Diagnostic::new(
+                    path,
+                    pos.value(&[k("scale"), i(n), k("color")]),
+                    format!("色「{}」は使えません", l.color),
+                )
+                .hint("#1a5e9a のように # と16進数6桁で書いてください"),
+            );
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for (n, p) in s.periods.iter().enumerate() {
+        let at = pos.value(&[k("periods"), i(n), k("id")]);
+        if !is_slug(&p.id) {
+            diags.push(slug_error(path, at, "期間のID", &p.id));
+        }
+        if !ids.insert(p.id.as_str()) {
+            diags.push(Diagnostic::new(
+                path,
+                at,
+                format!("期間のID「{}」が重複しています", p.id),
+            ));
+        }
+        if p.from > p.until {
+            diags.push(Diagnostic::new(
+                path,
+                pos.value(&[k("periods"), i(n), k("until")]),
+                format!("期間「{}」の最後の年度が最初の年度より前です", p.label),
+            ));
+        }
+    }
+    if s.periods.is_empty() {
+        diags.push(Diagnostic::new(
+            path,
+            pos.value(&[k("periods")]),
+            "評価の期間（periods）が空です",
+        ));
+    }
+    if let Some(g) = &s.grouping {
+        let mut ids = BTreeSet::new();
+        for (n, grp) in g.groups.iter().enumerate() {
+            let at = pos.value(&[k("grouping"), k("groups"), i(n), k("id")]);
+            if !is_slug(&grp.id) {
+                diags.push(slug_error(path, at, "グループのID", &grp.id));
+            }
+            if !ids.insert(grp.id.as_str()) {
+                diags.push(Diagnostic::new(
+                    path,
+                    at,
+                    format!("グループのID「{}」が重複しています", grp.id),
+                ));
+            }
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for (n, src) in s.sources.iter().enumerate() {
+        let at = pos.value(&[k("sources"), i(n), k("id")]);
+        if !is_slug(&src.id) {
+            diags.push(slug_error(path, at, "資料のID", &src.id));
+        }
+        if !ids.insert(src.id.as_str()) {
+            diags.push(Diagnostic::new(
+                path,
+                at,
+                format!("資料のID「{}」が重複しています", src.id),
+            ));
+        }
+    }
+}
+
+fn unknown_ref(
+    file: &Path,
+    at: Pos,
+    what: &str,
+    value: &str,
+    known: &[&str],
+    defined_in: &str,
+) -> Diagnostic {
+    let near = closest(value, known.iter().copied());
+    let d = Diagnostic::new(
+        file,
+        at,
+        format!("{what}「{value}」は {defined_in} にありません"),
+    );
+    if near.is_empty() {
+        d.hint(format!("使えるID: {}", known.join(", ")))
+    } else {
+        d.hint(format!("近いID: {}", quote_list(&near)))
+    }
+}
+
+fn load_project(
+    root: &Path,
+    file: &Path,
+    series_id: &str,
+    series: &SeriesDoc,
+    org: Option<&DepartmentsDoc>,
+    diags: &mut Diagnostics,
+) -> Option<Project> {
+    let id = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut ok = true;
+    if !is_slug(&id) {
+        diags.push(slug_error(file, Pos::START, "ファイル名（事業ID）", &id));
+        ok = false;
+    }
+    let doc = load_doc::<ProjectDoc>(file, diags, |f, doc, pos, d| {
+        check_project(f, doc, pos, series, org, d)
+    })?;
+    let rel = file
+        .strip_prefix(root)
+        .unwrap_or(file)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    ok.then(|| Project {
+        id,
+        series: series_id.to_string(),
+        file: rel,
+        doc,
+    })
+}
+
+fn check_project(
+    file: &Path,
+    p: &ProjectDoc,
+    pos: &PosMap,
+    series: &SeriesDoc,
+    org: Option<&DepartmentsDoc>,
+    diags: &mut Diagnostics,
+) {
+    if p.name.trim().is_empty() {
+        diags.push(Diagnostic::new(
+            file,
+            pos.value(&[k("name")]),
+            "事業名（name）が空です",
+        ));
+    }
+    if let Some(org) = org {
+        if !org.departments.iter().any(|d| d.id == p.department) {
+            let known: Vec<&str> = org.departments.iter().map(|d| d.id.as_str()).collect();
+            diags.push(unknown_ref(
+                file,
+                pos.value(&[k("department")]),
+                "課のID",
+                &p.department,
+                &known,
+                "departments.yaml",
+            ));
+        }
+    }
+    match (&series.grouping, &p.group) {
+        (Some(g), Some(grp)) if !g.groups.iter().any(|x| &x.id == grp) => {
+            let known: Vec<&str> = g.groups.iter().map(|x| x.id.as_str()).collect();
+            diags.push(unknown_ref(
+                file,
+                pos.value(&[k("group")]),
+                "グループのID",
+                grp,
+                &known,
+                "_series.yaml の grouping",
+            ));
+        }
+        (Some(g), None) => diags.push(
+            Diagnostic::new(
+                file,
+                Pos::START,
+                format!("{}（group）が書かれていません", g.name),
+            )
+            .hint(format!(
+                "group: に次のどれかを書いてください: {}",
+                g.groups
+                    .iter()
+                    .map(|x| x.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        ),
+        (None, Some(_)) => diags.push(
+            Diagnostic::new(
+                file,
+                pos.key(&[k("group")]),
+                "このシリーズにはグループ分けがありません",
+            )
+            .hint("group の行を消すか、_series.yaml に grouping を定義してください"),
+        ),
+        _ => {}
+    }
+    if let Some(period) = &p.period {
+        if let (Some(s), Some(e)) = (period.start, period.end) {
+            if s > e {
+                diags.push(Diagnostic::new(
+                    file,
+                    pos.value(&[k("period"), k("end")]),
+                    format!(
+                        "終了年度 {} が開始年度 {} より前です",
+                        e.wareki(),
+                        s.wareki()
+                    ),
+                ));
+            }
+        }
+    }
+    let mut years = BTreeMap::new();
+    for (n, fy) in p.fiscal_years.iter().enumerate() {
+        if years.insert(fy.year, n).is_some() {
+            diags.push(Diagnostic::new(
+                file,
+                pos.value(&[k("fiscal_years"), i(n), k("year")]),
+                format!("年度 {} が fiscal_years に2回あります", fy.year.wareki()),
+            ));
+        }
+        for (field, v) in [
+            ("budget", fy.budget),
+            ("settlement", fy.settlement),
+            ("regular_staff_cost", fy.regular_staff_cost),
+        ] {
+            if v.is_some_and(|v| v < 0) {
+                diags.push(Diagnostic::new(
+                    file,
+                    pos.value(&[k("fiscal_years"), i(n), k(field)]),
+                    format!("「{field}」に負の金額は書けません"),
+                ));
+            }
+        }
+        for (field, v) in [
+            ("regular_staff", fy.regular_staff),
+            ("part_time_staff", fy.part_time_staff),
+            ("temporary_staff", fy.temporary_staff),
+        ] {
+            if v.is_some_and(|v| !(0.0..=10000.0).contains(&v)) {
+                diags.push(Diagnostic::new(
+                    file,
+                    pos.value(&[k("fiscal_years"), i(n), k(field)]),
+                    format!("「{field}」の人数が範囲外です"),
+                ));
+            }
+        }
+    }
+    for (n, ind) in p.indicators.iter().enumerate() {
+        let mut seen = BTreeSet::new();
+        for (m, v) in ind.values.iter().enumerate() {
+            if !seen.insert(v.year) {
+                diags.push(Diagnostic::new(
+                    file,
+                    pos.value(&[k("indicators"), i(n), k("values"), i(m), k("year")]),
+                    format!(
+                        "成果指標「{}」に年度 {} が2回あります",
+                        ind.name,
+                        v.year.wareki()
+                    ),
+                ));
+            }
+        }
+    }
+    let period_ids: Vec<&str> = series.periods.iter().map(|x| x.id.as_str()).collect();
+    let codes: Vec<&str> = series.scale.iter().map(|x| x.code.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    for (n, ev) in p.evaluations.iter().enumerate() {
+        let at = pos.value(&[k("evaluations"), i(n), k("period")]);
+        if !period_ids.contains(&ev.period.as_str()) {
+            diags.push(unknown_ref(
+                file,
+                at,
+                "期間のID",
+                &ev.period,
+                &period_ids,
+                "_series.yaml の periods",
+            ));
+        } else if !seen.insert(ev.period.as_str()) {
+            diags.push(Diagnostic::new(
+                file,
+                at,
+                format!("期間「{}」の評価が2回あります", ev.period),
+            ));
+        }
+        if let Some(r) = &ev.rating {
+            if !codes.contains(&r.as_str()) {
+                let normalized = crate::fiscal::to_halfwidth(r);
+                let hint = if codes.contains(&normalized.as_str()) {
+                    format!("半角の「{normalized}」で書いてください")
+                } else {
+                    format!(
+                        "評価は {} のどれかです。評価されていない場合は null",
+                        codes.join("・")
+                    )
+                };
+                diags.push(
+                    Diagnostic::new(
+                        file,
+                        pos.value(&[k("evaluations"), i(n), k("rating")]),
+                        format!("評価「{r}」はこのシリーズの評価の段階にありません"),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
+    }
+    if let Some(sdgs) = &p.sdgs {
+        for (field, goals) in [("goals", &sdgs.goals), ("method_goals", &sdgs.method_goals)] {
+            for (n, g) in goals.iter().enumerate() {
+                if !(1..=17).contains(g) {
+                    diags.push(
+                        Diagnostic::new(
+                            file,
+                            pos.value(&[k("sdgs"), k(field), i(n)]),
+                            format!("SDGs のゴール番号 {g} はありません"),
+                        )
+                        .hint("ゴールは 1〜17 の番号で書いてください"),
+                    );
+                }
+            }
+        }
+        if sdgs.goals.len() > 3 {
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    pos.value(&[k("sdgs"), k("goals"), i(3)]),
+                    format!(
+                        "SDGs の貢献する項目が {} 個あります（最大3つ）",
+                        sdgs.goals.len()
+                    ),
+                )
+                .hint("シートの「SDGsへの貢献（最大3つ）」のとおり、3つまでにしてください"),
+            );
+        }
+    }
+    if !series.sources.iter().any(|s| s.id == p.source.document) {
+        let known: Vec<&str> = series.sources.iter().map(|s| s.id.as_str()).collect();
+        diags.push(unknown_ref(
+            file,
+            pos.value(&[k("source"), k("document")]),
+            "資料のID",
+            &p.source.document,
+            &known,
+            "_series.yaml の sources",
+        ));
+    }
+}
+
+fn load_pages(dir: &Path, diags: &mut Diagnostics) -> Vec<Page> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    let mut pages = Vec::new();
+    for path in files {
+        let slug = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !is_slug(&slug) {
+            diags.push(slug_error(&path, Pos::START, "ページのファイル名", &slug));
+            continue;
+        }
+        let Some(text) = read_text(&path, diags) else {
+            continue;
+        };
+        let Some(title) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .map(|t| t.trim().to_string())
+        else {
+            diags.push(
+                Diagnostic::new(
+                    &path,
+                    Pos::START,
+                    "ページに見出し（# で始まる行）がありません",
+                )
+                .hint("1行目に「# ページの題名」を書いてください"),
+            );
+            continue;
+        };
+        pages.push(Page {
+            slug,
+            title,
+            markdown: text,
+            path,
+        });
+    }
+    pages
+}

@@ -1,0 +1,5 @@
+//! The `hyoka` binary: see [`hyoka::cli`].
+
+fn main() -> std::process::ExitCode {
+    hyoka::cli::run()
+}
