@@ -6,13 +6,19 @@
 //! [`render`] / [`charts`] / [`export`] (pages and data as bytes in memory) →
 //! [`output`] (the only module that writes, staging then swapping).
 
+pub mod aggregate;
 pub mod build;
+pub mod charts;
 pub mod cli;
 pub mod content;
 pub mod de;
 pub mod diag;
+pub mod format;
 pub mod fiscal;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod posmap;
+pub mod render;
 pub mod schema;
+pub mod theme;

@@ -249,6 +249,19 @@ fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut Diagnostics
             .hint(why),
         );
     }
+    if let Some(date) = &site.updated {
+        let b = date.as_bytes();
+        let ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !ok {
+            diags.push(
+                Diagnostic::new(path, pos.value(&[k("updated")]), format!("更新日「{date}」は日付として読めません"))
+                    .hint("2022-07-01 のように 年-月-日 で書いてください"),
+            );
+        }
+    }
     if let Some(url) = &site.base_url {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             diags.push(

@@ -40,6 +40,12 @@ pub struct SiteDoc {
     #[serde(default)]
     #[schemars(title = "公開URL（例: https://city.example/hyoka/）")]
     pub base_url: Option<String>,
+    /// Date the data was last updated (YYYY-MM-DD); used as the data
+    /// package's `created` and the catalogue's `modified`, so builds stay
+    /// reproducible.
+    #[serde(default)]
+    #[schemars(title = "データの更新日（YYYY-MM-DD）", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub updated: Option<String>,
     /// Language tag of the site.
     #[serde(default = "default_language")]
     #[schemars(title = "言語")]
@@ -161,6 +167,11 @@ pub struct SeriesDoc {
     /// The rating scale, best first.
     #[schemars(title = "評価の段階（良い順）")]
     pub scale: Vec<ScaleLevel>,
+    /// Codes whose combined share is shown in summary tables (the ICT plan's
+    /// 「AまたはB 評価の割合」). Empty: no such column.
+    #[serde(default)]
+    #[schemars(title = "合計の割合を示す評価（例: A と B →「AまたはB評価の割合」）")]
+    pub summary_codes: Vec<String>,
     /// Grouping dimension (e.g. the ICT plan's visions). When absent, projects
     /// are grouped by the 部 of their department.
     #[serde(default)]

@@ -1,0 +1,935 @@
+//! Rendering: typed views of the content, fed to minijinja templates of the
+//! theme, producing every HTML page (and the sitemap) as [`OutFile`]s.
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+
+use crate::aggregate::{self, Distribution, YearCost};
+use crate::content::{Content, Project, Series};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::fiscal::FiscalYear;
+use crate::format;
+use crate::model::MoneyUnit;
+use crate::output::OutFile;
+use crate::theme::Theme;
+
+/// Extra inputs of a render.
+#[derive(Debug, Clone, Default)]
+pub struct RenderInput {
+    /// Base URL for sitemap / canonical / OGP (overrides site.yaml).
+    pub base_url: Option<String>,
+    /// Downloads for the downloads page.
+    pub downloads: Vec<DownloadView>,
+}
+
+/// A downloadable file, for the downloads page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DownloadView {
+    /// Path relative to the site root.
+    pub path: String,
+    /// Title.
+    pub title: String,
+    /// Format (CSV, JSON…).
+    pub format: String,
+    /// What it holds.
+    pub description: String,
+    /// Size for reading (`12.3 KB`).
+    pub size: String,
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    title: String,
+    municipality: String,
+    municipality_code: String,
+    description_html: Option<String>,
+    license_name: String,
+    license_url: String,
+    attribution: String,
+    language: String,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize, Clone)]
+struct PageLink {
+    slug: String,
+    title: String,
+}
+
+/// An amount: the exact figure and its reading form.
+#[derive(Serialize, Clone)]
+struct Amount {
+    value: Option<i64>,
+    text: String,
+    yen: Option<String>,
+}
+
+fn amount(v: Option<i64>, unit: MoneyUnit) -> Amount {
+    Amount {
+        value: v,
+        text: v.map_or_else(|| "—".to_string(), |n| format!("{}{}", format::thousands(n), unit.label())),
+        yen: v.map(|n| format!("{}円", format::thousands(n.saturating_mul(unit.yen())))),
+    }
+}
+
+
+fn opt_staff(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |x| format!("{}人", format::staff(x)))
+}
+
+fn md(v: &Option<String>) -> Option<String> {
+    v.as_deref().filter(|s| !s.trim().is_empty()).map(format::markdown)
+}
+
+#[derive(Serialize, Clone)]
+struct RatingView {
+    code: String,
+    label: Option<String>,
+    color: String,
+    definition: Option<String>,
+}
+
+fn rating_view(series: &Series, code: Option<&str>) -> Option<RatingView> {
+    let code = code?;
+    let level = series.doc.level(code);
+    Some(RatingView {
+        code: code.to_string(),
+        label: level.and_then(|l| l.label.clone()),
+        color: level.map_or_else(|| "#57606a".into(), |l| l.color.clone()),
+        definition: level.and_then(|l| l.definition.clone()),
+    })
+}
+
+#[derive(Serialize, Clone)]
+struct DeptRef {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct YearView {
+    label: String,
+    short: String,
+    budget: Amount,
+    settlement: Amount,
+    estimated: bool,
+    regular_staff: String,
+    regular_staff_cost: Amount,
+    part_time_staff: String,
+    temporary_staff: String,
+    activities: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct IndicatorRow {
+    year: String,
+    target: String,
+    result: String,
+    achievement: String,
+    remark: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IndicatorView {
+    name: String,
+    rationale: Option<String>,
+    unit: Option<String>,
+    rows: Vec<IndicatorRow>,
+    unmet_reason: Option<String>,
+    chart: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EvaluationView {
+    period: String,
+    rating: Option<RatingView>,
+    reason_html: Option<String>,
+    improvements_html: Option<String>,
+    challenges_html: Option<String>,
+    next_steps_html: Option<String>,
+    evaluator: Option<String>,
+    remark: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SourceView {
+    title: String,
+    publisher: String,
+    published: Option<String>,
+    url: Option<String>,
+    note: Option<String>,
+    page: Option<u32>,
+    position: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct ProjectView {
+    id: String,
+    name: String,
+    file: String,
+    series_id: String,
+    series_title: String,
+    department: DeptRef,
+    department_name_then: Option<String>,
+    group_name: Option<String>,
+    group_label: Option<String>,
+    summary_html: Option<String>,
+    account: Option<&'static str>,
+    plan_rank: Option<&'static str>,
+    kind: Option<&'static str>,
+    period: Option<String>,
+    legal_basis: Vec<String>,
+    general_plan: Option<(String, String)>,
+    money_unit: &'static str,
+    years: Vec<YearView>,
+    indicators: Vec<IndicatorView>,
+    evaluations: Vec<EvaluationView>,
+    sdgs: Option<SdgsView>,
+    source: Option<SourceView>,
+    notes: Vec<String>,
+    downloads: Vec<String>,
+    cost_chart: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SdgsView {
+    goals: Vec<u8>,
+    method_goals: Vec<u8>,
+    how: Option<String>,
+}
+
+/// One row of a project table (series, department and home pages).
+#[derive(Serialize, Clone)]
+struct ProjectRow {
+    id: String,
+    name: String,
+    series_id: String,
+    series_title: String,
+    department: DeptRef,
+    ratings: Vec<Option<RatingView>>,
+    cost: Amount,
+    cost_year: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PeriodHead {
+    id: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct SummaryRow {
+    label: String,
+    dist: Distribution,
+}
+
+#[derive(Serialize)]
+struct SummaryTable {
+    period: String,
+    caption: String,
+    rows: Vec<SummaryRow>,
+    total: Distribution,
+    chart: Option<String>,
+}
+
+#[derive(Serialize)]
+struct GroupView {
+    id: String,
+    label: String,
+    rows: Vec<ProjectRow>,
+}
+
+#[derive(Serialize)]
+struct SeriesView {
+    id: String,
+    title: String,
+    description_html: Option<String>,
+    grouping_name: String,
+    scale: Vec<RatingView>,
+    summary_label: Option<String>,
+    periods: Vec<PeriodHead>,
+    groups: Vec<GroupView>,
+    summaries: Vec<SummaryTable>,
+    costs: Vec<YearCostView>,
+    money_unit: &'static str,
+    count: usize,
+    sources: Vec<SourceView>,
+}
+
+#[derive(Serialize)]
+struct YearCostView {
+    label: String,
+    budget: Amount,
+    settlement: Amount,
+    staff_cost: Amount,
+    includes_estimates: bool,
+    projects_with_settlement: usize,
+}
+
+fn cost_views(costs: &[YearCost], unit: MoneyUnit) -> Vec<YearCostView> {
+    costs
+        .iter()
+        .map(|c| YearCostView {
+            label: FiscalYear(c.year).display_ja(),
+            budget: amount(Some(c.budget), unit),
+            settlement: amount(Some(c.settlement), unit),
+            staff_cost: amount(Some(c.staff_cost), unit),
+            includes_estimates: c.includes_estimates,
+            projects_with_settlement: c.projects_with_settlement,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct DeptSeriesView {
+    id: String,
+    title: String,
+    periods: Vec<PeriodHead>,
+    rows: Vec<ProjectRow>,
+    summaries: Vec<SummaryTable>,
+    costs: Vec<YearCostView>,
+}
+
+#[derive(Serialize)]
+struct DepartmentView {
+    id: String,
+    name: String,
+    former_names: Vec<NameView>,
+    division: Option<String>,
+    notes: Vec<String>,
+    series: Vec<DeptSeriesView>,
+    count: usize,
+    downloads: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NameView {
+    name: String,
+    years: String,
+}
+
+#[derive(Serialize)]
+struct DeptListRow {
+    id: String,
+    name: String,
+    former_names: Vec<String>,
+    division: Option<String>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct HomeSeries {
+    id: String,
+    title: String,
+    count: usize,
+    summaries: Vec<SummaryTable>,
+}
+
+struct Renderer<'a> {
+    env: Environment<'a>,
+    site: Value,
+    base_url: Option<String>,
+    diags: Diagnostics,
+    files: Vec<OutFile>,
+}
+
+impl Renderer<'_> {
+    fn page(&mut self, path: &str, template: &str, ctx: Value) {
+        let depth = path.matches('/').count();
+        let root = "../".repeat(depth);
+        let canonical = self.base_url.as_ref().map(|b| format!("{b}{path}"));
+        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, ..ctx };
+        match self.env.get_template(template).and_then(|t| t.render(full)) {
+            Ok(html) => self.files.push(OutFile::text(path, html)),
+            Err(e) => self.diags.push(template_error(&e)),
+        }
+    }
+}
+
+fn template_error(e: &minijinja::Error) -> Diagnostic {
+    let name = e.name().unwrap_or("(テンプレート)").to_string();
+    let mut msg = format!("テンプレートの誤り: {}", e.kind());
+    if let Some(d) = e.detail() {
+        msg.push_str(&format!("（{d}）"));
+    }
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(&format!(" / {s}"));
+        src = s.source();
+    }
+    Diagnostic::new(
+        std::path::Path::new(&format!("templates/{name}")),
+        Pos {
+            line: e.line().unwrap_or(1),
+            col: 1,
+        },
+        msg,
+    )
+}
+
+/// Builds the template environment of `theme`: strict undefined, HTML
+/// auto-escaping, and the `markdown` filter.
+pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") || name.ends_with(".xml") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    env.add_filter("markdown", |s: String| Value::from_safe_string(format::markdown(&s)));
+    env.add_filter("thousands", |n: i64| format::thousands(n));
+    env.add_filter("wareki", |y: u16| FiscalYear(y).display_ja());
+    let mut diags = Diagnostics::default();
+    for (name, src) in &theme.templates {
+        if let Err(e) = env.add_template_owned(name.clone(), src.clone()) {
+            diags.push(template_error(&e));
+        }
+    }
+    if diags.is_empty() {
+        Ok(env)
+    } else {
+        Err(diags)
+    }
+}
+
+fn dept_ref(content: &Content, id: &str) -> DeptRef {
+    DeptRef {
+        id: id.to_string(),
+        name: content
+            .department(id)
+            .map_or_else(|| id.to_string(), |d| d.current_name().to_string()),
+    }
+}
+
+fn latest_cost(p: &Project, unit: MoneyUnit) -> (Amount, Option<String>) {
+    let fy = p
+        .doc
+        .fiscal_years
+        .iter()
+        .filter(|f| f.settlement.is_some() || f.budget.is_some())
+        .max_by_key(|f| f.year);
+    match fy {
+        Some(f) => {
+            let (v, est) = match f.settlement {
+                Some(s) => (Some(s), f.settlement_estimated),
+                None => (f.budget, false),
+            };
+            let mut label = format!("{}{}", f.year.short(), if f.settlement.is_some() { "決算" } else { "予算" });
+            if est {
+                label.push_str("見込み");
+            }
+            (amount(v, unit), Some(label))
+        }
+        None => (amount(None, unit), None),
+    }
+}
+
+fn project_row(content: &Content, series: &Series, p: &Project) -> ProjectRow {
+    let (cost, cost_year) = latest_cost(p, series.doc.money_unit);
+    ProjectRow {
+        id: p.id.clone(),
+        name: p.doc.name.clone(),
+        series_id: series.id.clone(),
+        series_title: series.doc.title.clone(),
+        department: dept_ref(content, &p.doc.department),
+        ratings: series
+            .doc
+            .periods
+            .iter()
+            .map(|per| rating_view(series, aggregate::rating(p, &per.id)))
+            .collect(),
+        cost,
+        cost_year,
+    }
+}
+
+fn period_heads(series: &Series) -> Vec<PeriodHead> {
+    series
+        .doc
+        .periods
+        .iter()
+        .map(|p| PeriodHead {
+            id: p.id.clone(),
+            label: p.label.clone(),
+        })
+        .collect()
+}
+
+fn summary_tables<'a>(
+    series: &Series,
+    groups: &[(String, Vec<&'a Project>)],
+    all: &[&'a Project],
+    chart_title: &str,
+) -> Vec<SummaryTable> {
+    series
+        .doc
+        .periods
+        .iter()
+        .map(|per| {
+            let total = aggregate::distribution(series, &per.id, all.iter().copied());
+            let caption = format!("{}の評価結果（{}）", per.label, chart_title);
+            SummaryTable {
+                period: per.label.clone(),
+                chart: Some(crate::charts::rating_chart(&caption, &total)),
+                caption,
+                rows: groups
+                    .iter()
+                    .map(|(label, ps)| SummaryRow {
+                        label: label.clone(),
+                        dist: aggregate::distribution(series, &per.id, ps.iter().copied()),
+                    })
+                    .collect(),
+                total,
+            }
+        })
+        .collect()
+}
+
+fn source_view(series: &Series, id: &str, page: Option<u32>, position: Option<u32>) -> Option<SourceView> {
+    series.doc.sources.iter().find(|s| s.id == id).map(|s| SourceView {
+        title: s.title.clone(),
+        publisher: s.publisher.clone(),
+        published: s.published.clone(),
+        url: s.url.clone(),
+        note: s.note.clone(),
+        page,
+        position,
+    })
+}
+
+fn project_view(content: &Content, series: &Series, p: &Project, downloads: Vec<String>) -> ProjectView {
+    let unit = series.doc.money_unit;
+    let d = &p.doc;
+    let first_eval_year = series
+        .doc
+        .periods
+        .iter()
+        .find(|per| d.evaluations.iter().any(|e| e.period == per.id))
+        .map(|per| per.until);
+    let dept = content.department(&d.department);
+    let name_then = match (dept, first_eval_year) {
+        (Some(dep), Some(y)) => dep
+            .name_in(y)
+            .filter(|n| *n != dep.current_name())
+            .map(str::to_string),
+        _ => None,
+    };
+    let group_label = d.group.as_ref().and_then(|g| {
+        series
+            .doc
+            .grouping
+            .as_ref()
+            .and_then(|gr| gr.groups.iter().find(|x| &x.id == g))
+            .map(|x| x.label.clone())
+    });
+    let years: Vec<YearView> = d
+        .fiscal_years
+        .iter()
+        .map(|f| YearView {
+            label: f.year.display_ja(),
+            short: f.year.short(),
+            budget: amount(f.budget, unit),
+            settlement: amount(f.settlement, unit),
+            estimated: f.settlement_estimated,
+            regular_staff: opt_staff(f.regular_staff),
+            regular_staff_cost: amount(f.regular_staff_cost, unit),
+            part_time_staff: opt_staff(f.part_time_staff),
+            temporary_staff: opt_staff(f.temporary_staff),
+            activities: f
+                .activities
+                .iter()
+                .map(|a| (a.item.clone(), a.result.clone().unwrap_or_else(|| "—".into())))
+                .collect(),
+        })
+        .collect();
+    let cost_points: Vec<crate::charts::CostPoint> = d
+        .fiscal_years
+        .iter()
+        .map(|f| crate::charts::CostPoint {
+            label: f.year.short(),
+            budget: f.budget,
+            settlement: f.settlement,
+            settlement_estimated: f.settlement_estimated,
+            staff_cost: f.regular_staff_cost,
+        })
+        .collect();
+    let indicators = d
+        .indicators
+        .iter()
+        .map(|ind| {
+            let unit_s = ind.unit.clone().unwrap_or_default();
+            let fmt = |v: Option<f64>| match v {
+                Some(x) => format!("{}{}", format::number(x), unit_s),
+                None => "—".to_string(),
+            };
+            let points: Vec<crate::charts::IndicatorPoint> = ind
+                .values
+                .iter()
+                .map(|v| crate::charts::IndicatorPoint {
+                    label: v.year.short(),
+                    target: v.target,
+                    result: v.result,
+                    achievement: aggregate::achievement(v.target, v.result, ind.higher_is_better),
+                })
+                .collect();
+            IndicatorView {
+                name: ind.name.clone(),
+                rationale: ind.rationale.clone(),
+                unit: ind.unit.clone(),
+                rows: ind
+                    .values
+                    .iter()
+                    .map(|v| IndicatorRow {
+                        year: v.year.display_ja(),
+                        target: fmt(v.target),
+                        result: fmt(v.result),
+                        achievement: aggregate::achievement(v.target, v.result, ind.higher_is_better)
+                            .map_or_else(|| "—".into(), |a| format!("{}%", format::number(a))),
+                        remark: v.remark.clone(),
+                    })
+                    .collect(),
+                unmet_reason: ind.unmet_reason.clone(),
+                chart: crate::charts::indicator_chart(
+                    &format!("成果指標「{}」の目標と実績", ind.name),
+                    ind.unit.as_deref(),
+                    &points,
+                ),
+            }
+        })
+        .collect();
+    let evaluations = series
+        .doc
+        .periods
+        .iter()
+        .filter_map(|per| d.evaluations.iter().find(|e| e.period == per.id).map(|e| (per, e)))
+        .map(|(per, e)| EvaluationView {
+            period: per.label.clone(),
+            rating: rating_view(series, e.rating.as_deref()),
+            reason_html: md(&e.reason),
+            improvements_html: md(&e.improvements),
+            challenges_html: md(&e.challenges),
+            next_steps_html: md(&e.next_steps),
+            evaluator: e.evaluator.as_ref().map(|ev| {
+                [ev.title.as_deref(), ev.name.as_deref()]
+                    .into_iter()
+                    .map(|x| x.unwrap_or("—"))
+                    .collect::<Vec<_>>()
+                    .join("　")
+            }),
+            remark: e.remark.clone(),
+        })
+        .collect();
+    ProjectView {
+        id: p.id.clone(),
+        name: d.name.clone(),
+        file: p.file.clone(),
+        series_id: series.id.clone(),
+        series_title: series.doc.title.clone(),
+        department: dept_ref(content, &d.department),
+        department_name_then: name_then,
+        group_name: series.doc.grouping.as_ref().map(|g| g.name.clone()),
+        group_label,
+        summary_html: md(&d.summary),
+        account: d.account.map(|a| a.label()),
+        plan_rank: d.plan_rank.map(|a| a.label()),
+        kind: d.kind.map(|a| a.label()),
+        period: d.period.as_ref().map(|per| {
+            let s = per.start.map_or_else(|| "—".to_string(), |y| y.display_ja());
+            match per.end {
+                Some(e) => format!("{s}〜{}", e.display_ja()),
+                None => format!("{s}〜"),
+            }
+        }),
+        legal_basis: d.legal_basis.clone(),
+        general_plan: d.general_plan.as_ref().map(|g| {
+            (
+                g.chapter.clone().unwrap_or_else(|| "—".into()),
+                g.section.clone().unwrap_or_else(|| "—".into()),
+            )
+        }),
+        money_unit: unit.label(),
+        years,
+        indicators,
+        evaluations,
+        sdgs: d.sdgs.as_ref().map(|s| SdgsView {
+            goals: s.goals.clone(),
+            method_goals: s.method_goals.clone(),
+            how: s.how.clone(),
+        }),
+        source: source_view(series, &d.source.document, d.source.page, d.source.position),
+        notes: d.notes.clone(),
+        downloads,
+        cost_chart: crate::charts::cost_chart(
+            &format!("{}の経費の推移", d.name),
+            unit.label(),
+            &cost_points,
+        ),
+    }
+}
+
+fn years_text(from: Option<FiscalYear>, until: Option<FiscalYear>) -> String {
+    match (from, until) {
+        (None, None) => "年度不明".into(),
+        (Some(f), None) => format!("{}〜", f.wareki()),
+        (None, Some(u)) => format!("〜{}", u.wareki()),
+        (Some(f), Some(u)) if f == u => f.wareki(),
+        (Some(f), Some(u)) => format!("{}〜{}", f.wareki(), u.wareki()),
+    }
+}
+
+/// Renders every page of the site.
+pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<Vec<OutFile>, Diagnostics> {
+    let env = environment(theme)?;
+    let base_url = input
+        .base_url
+        .clone()
+        .or_else(|| content.site.base_url.clone())
+        .map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
+    let site = SiteView {
+        title: content.site.title.clone(),
+        municipality: content.site.municipality.clone(),
+        municipality_code: content.site.municipality_code.clone(),
+        description_html: md(&content.site.description),
+        license_name: content.site.license.name.clone(),
+        license_url: content.site.license.url.clone(),
+        attribution: content.site.license.attribution.clone(),
+        language: content.site.language.clone(),
+        pages: content
+            .pages
+            .iter()
+            .map(|p| PageLink {
+                slug: p.slug.clone(),
+                title: p.title.clone(),
+            })
+            .collect(),
+    };
+    let mut r = Renderer {
+        env,
+        site: Value::from_serialize(&site),
+        base_url: base_url.clone(),
+        diags: Diagnostics::default(),
+        files: Vec::new(),
+    };
+
+    // Projects.
+    for (series, p) in content.projects() {
+        let view = project_view(content, series, p, export_project_files(&p.id));
+        r.page(
+            &format!("projects/{}.html", p.id),
+            "project.html",
+            minijinja::context! { project => Value::from_serialize(&view) },
+        );
+    }
+
+    // Series.
+    let mut home_series = Vec::new();
+    for series in &content.series {
+        let groups = aggregate::groups(content, series);
+        let group_lists: Vec<(String, Vec<&Project>)> =
+            groups.iter().map(|g| (g.label.clone(), g.projects.clone())).collect();
+        let all: Vec<&Project> = series.projects.iter().collect();
+        let summaries = summary_tables(series, &group_lists, &all, &series.doc.title);
+        let view = SeriesView {
+            id: series.id.clone(),
+            title: series.doc.title.clone(),
+            description_html: md(&series.doc.description),
+            grouping_name: series
+                .doc
+                .grouping
+                .as_ref()
+                .map_or_else(|| "部".to_string(), |g| g.name.clone()),
+            scale: series
+                .doc
+                .scale
+                .iter()
+                .map(|l| RatingView {
+                    code: l.code.clone(),
+                    label: l.label.clone(),
+                    color: l.color.clone(),
+                    definition: l.definition.clone(),
+                })
+                .collect(),
+            summary_label: (!series.doc.summary_codes.is_empty())
+                .then(|| format!("{}評価の割合", series.doc.summary_codes.join("または"))),
+            periods: period_heads(series),
+            groups: groups
+                .iter()
+                .map(|g| GroupView {
+                    id: g.id.clone(),
+                    label: g.label.clone(),
+                    rows: g.projects.iter().map(|p| project_row(content, series, p)).collect(),
+                })
+                .collect(),
+            costs: cost_views(&aggregate::cost_by_year(all.iter().copied()), series.doc.money_unit),
+            summaries,
+            money_unit: series.doc.money_unit.label(),
+            count: series.projects.len(),
+            sources: series
+                .doc
+                .sources
+                .iter()
+                .filter_map(|s| source_view(series, &s.id, None, None))
+                .collect(),
+        };
+        home_series.push(HomeSeries {
+            id: series.id.clone(),
+            title: series.doc.title.clone(),
+            count: series.projects.len(),
+            summaries: summary_tables(series, &[], &all, &series.doc.title),
+        });
+        r.page(
+            &format!("series/{}.html", series.id),
+            "series.html",
+            minijinja::context! { series => Value::from_serialize(&view) },
+        );
+    }
+
+    // Departments.
+    let mut by_dept: BTreeMap<&str, Vec<(&Series, &Project)>> = BTreeMap::new();
+    for (s, p) in content.projects() {
+        by_dept.entry(p.doc.department.as_str()).or_default().push((s, p));
+    }
+    let mut dept_rows = Vec::new();
+    for dept in &content.org.departments {
+        let items = by_dept.get(dept.id.as_str()).cloned().unwrap_or_default();
+        let division = dept
+            .division
+            .as_deref()
+            .and_then(|d| content.division(d))
+            .map(|d| d.name.clone());
+        let mut series_views = Vec::new();
+        for series in &content.series {
+            let ps: Vec<&Project> = items
+                .iter()
+                .filter(|(s, _)| s.id == series.id)
+                .map(|(_, p)| *p)
+                .collect();
+            if ps.is_empty() {
+                continue;
+            }
+            series_views.push(DeptSeriesView {
+                id: series.id.clone(),
+                title: series.doc.title.clone(),
+                periods: period_heads(series),
+                rows: ps.iter().map(|p| project_row(content, series, p)).collect(),
+                summaries: summary_tables(
+                    series,
+                    &[],
+                    &ps,
+                    &format!("{}・{}", dept.current_name(), series.doc.title),
+                ),
+                costs: cost_views(&aggregate::cost_by_year(ps.iter().copied()), series.doc.money_unit),
+            });
+        }
+        let view = DepartmentView {
+            id: dept.id.clone(),
+            name: dept.current_name().to_string(),
+            former_names: dept
+                .names
+                .iter()
+                .take(dept.names.len().saturating_sub(1))
+                .map(|n| NameView {
+                    name: n.name.clone(),
+                    years: years_text(n.from, n.until),
+                })
+                .collect(),
+            division: division.clone(),
+            notes: dept.notes.clone(),
+            count: items.len(),
+            series: series_views,
+            downloads: export_department_files(&dept.id),
+        };
+        dept_rows.push(DeptListRow {
+            id: dept.id.clone(),
+            name: dept.current_name().to_string(),
+            former_names: dept.former_names().into_iter().map(str::to_string).collect(),
+            division,
+            count: items.len(),
+        });
+        r.page(
+            &format!("departments/{}.html", dept.id),
+            "department.html",
+            minijinja::context! { department => Value::from_serialize(&view) },
+        );
+    }
+    r.page(
+        "departments.html",
+        "departments.html",
+        minijinja::context! { departments => Value::from_serialize(&dept_rows) },
+    );
+
+    // Home.
+    let mut all_costs: Vec<(String, Vec<YearCostView>)> = Vec::new();
+    for s in &content.series {
+        all_costs.push((
+            s.doc.title.clone(),
+            cost_views(&aggregate::cost_by_year(s.projects.iter()), s.doc.money_unit),
+        ));
+    }
+    r.page(
+        "index.html",
+        "index.html",
+        minijinja::context! {
+            series => Value::from_serialize(&home_series),
+            costs => Value::from_serialize(&all_costs),
+            departments => Value::from_serialize(&dept_rows),
+            project_count => content.project_count(),
+        },
+    );
+
+    // Free pages, downloads, 404.
+    for page in &content.pages {
+        r.page(
+            &format!("pages/{}.html", page.slug),
+            "page.html",
+            minijinja::context! { page_title => page.title.clone(), body => Value::from_safe_string(format::markdown(&page.markdown)) },
+        );
+    }
+    r.page(
+        "downloads.html",
+        "downloads.html",
+        minijinja::context! { downloads => Value::from_serialize(&input.downloads) },
+    );
+    r.page("404.html", "404.html", minijinja::context! {});
+
+    // Sitemap of every HTML page but 404.
+    let mut locs: Vec<String> = r
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+        .map(|f| format!("{}{}", base_url.clone().unwrap_or_default(), f.path))
+        .collect();
+    locs.sort();
+    match r
+        .env
+        .get_template("sitemap.xml")
+        .and_then(|t| t.render(minijinja::context! { locs => locs }))
+    {
+        Ok(x) => r.files.push(OutFile::text("sitemap.xml", x)),
+        Err(e) => r.diags.push(template_error(&e)),
+    }
+    for (name, bytes) in &theme.statics {
+        r.files.push(OutFile {
+            path: format!("static/{name}"),
+            bytes: bytes.clone(),
+        });
+    }
+    if r.diags.is_empty() {
+        Ok(r.files)
+    } else {
+        Err(r.diags.sorted())
+    }
+}
+
+// TEMP until the export module lands.
+fn export_project_files(id: &str) -> Vec<String> {
+    vec![format!("data/projects/{id}.json"), format!("data/projects/{id}.csv")]
+}
+fn export_department_files(id: &str) -> Vec<String> {
+    vec![format!("data/departments/{id}.csv")]
+}
