@@ -208,7 +208,11 @@ pub fn cost_by_year<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Vec<
 
 /// Achievement in percent (result ÷ target, or target ÷ result when lower
 /// is better); `None` when either is missing or the divisor is zero.
-pub fn achievement(target: Option<f64>, result: Option<f64>, higher_is_better: bool) -> Option<f64> {
+pub fn achievement(
+    target: Option<f64>,
+    result: Option<f64>,
+    higher_is_better: bool,
+) -> Option<f64> {
     let (t, r) = (target?, result?);
     let (num, den) = if higher_is_better { (r, t) } else { (t, r) };
     (den != 0.0).then(|| (num / den * 1000.0).round() / 10.0)

@@ -46,15 +46,25 @@ pub enum BuildError {
 }
 
 /// Everything a build produces, in memory.
-pub fn generate(content: &Content, theme: &Theme, base_url: Option<String>, timings: &mut Timings) -> Result<Vec<OutFile>, Diagnostics> {
+pub fn generate(
+    content: &Content,
+    theme: &Theme,
+    base_url: Option<String>,
+    timings: &mut Timings,
+) -> Result<Vec<OutFile>, Diagnostics> {
     let t = Instant::now();
     let mut data: Vec<OutFile> = Vec::new(); // TEMP
     timings.stages.push(("export", t.elapsed()));
-    let downloads = Vec::<DownloadView>::new()
-        .into_iter()
-        .collect();
+    let downloads = Vec::<DownloadView>::new().into_iter().collect();
     let t = Instant::now();
-    let mut files = render::render(content, theme, &RenderInput { base_url, downloads })?;
+    let mut files = render::render(
+        content,
+        theme,
+        &RenderInput {
+            base_url,
+            downloads,
+        },
+    )?;
     timings.stages.push(("render+charts", t.elapsed()));
     files.append(&mut data);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -78,7 +88,8 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<usize, BuildError> {
     let content = crate::load::load(&o.content).map_err(BuildError::Content)?;
     timings.stages.push(("load", t.elapsed()));
     let theme = Theme::load(o.theme.as_deref()).map_err(BuildError::Content)?;
-    let files = generate(&content, &theme, o.base_url.clone(), timings).map_err(BuildError::Content)?;
+    let files =
+        generate(&content, &theme, o.base_url.clone(), timings).map_err(BuildError::Content)?;
     let t = Instant::now();
     output::write_site(&o.output, &files).map_err(BuildError::Io)?;
     timings.stages.push(("write", t.elapsed()));
@@ -108,12 +119,18 @@ pub fn run(o: &Options) -> ExitCode {
         }
         Err(BuildError::Content(d)) => {
             print_diags(&d, Format::Human);
-            eprintln!("ビルドを中止しました。{} は変更していません。", o.output.display());
+            eprintln!(
+                "ビルドを中止しました。{} は変更していません。",
+                o.output.display()
+            );
             ExitCode::from(EXIT_CONTENT)
         }
         Err(BuildError::Io(e)) => {
             eprintln!("error: {}: {e}", o.output.display());
-            eprintln!("ビルドを中止しました。{} は変更していません。", o.output.display());
+            eprintln!(
+                "ビルドを中止しました。{} は変更していません。",
+                o.output.display()
+            );
             ExitCode::from(EXIT_IO)
         }
     }

@@ -23,7 +23,7 @@
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform};
+use plotters::style::{FontDesc, FontFamily, FontStyle};
 
 use crate::aggregate::Distribution;
 
@@ -34,7 +34,7 @@ pub const FONT_FAMILY: &str = "\"Hiragino Sans\",\"Hiragino Kaku Gothic ProN\",\
 const FONT_SENTINEL: &str = "hyoka-chart-font";
 
 /// Width of every chart's coordinate system (`viewBox`).
-const WIDTH: i32 = 480;
+const WIDTH: i32 = 400;
 /// Outer margin.
 const PAD: i32 = 12;
 /// Height of the plot area of bar-over-year charts.
@@ -87,7 +87,13 @@ pub fn rating_chart(title: &str, dist: &Distribution) -> String {
         + 8;
     let bar_x0 = PAD + 2;
     let bar_max = (WIDTH - PAD - reserve - bar_x0).max(40);
-    let max_count = dist.levels.iter().map(|l| l.count).max().unwrap_or(0).max(1);
+    let max_count = dist
+        .levels
+        .iter()
+        .map(|l| l.count)
+        .max()
+        .unwrap_or(0)
+        .max(1);
 
     for (level, count_label) in dist.levels.iter().zip(&count_labels) {
         let name = level_name(&level.code, level.label.as_deref());
@@ -163,7 +169,8 @@ pub struct CostPoint {
 /// legend entry appear only when some year states it. A single missing figure
 /// in a year that has others is marked "－".
 pub fn cost_chart(title: &str, unit: &str, points: &[CostPoint]) -> Option<String> {
-    let any = |p: &CostPoint| p.budget.is_some() || p.settlement.is_some() || p.staff_cost.is_some();
+    let any =
+        |p: &CostPoint| p.budget.is_some() || p.settlement.is_some() || p.staff_cost.is_some();
     if !points.iter().any(any) {
         return None;
     }
@@ -208,7 +215,10 @@ pub fn cost_chart(title: &str, unit: &str, points: &[CostPoint]) -> Option<Strin
         LegendItem::swatch("決算額", BarStyle::Solid(BLUE)),
     ];
     if any_estimate {
-        legend.push(LegendItem::swatch("決算額（見込み）", BarStyle::Striped(BLUE)));
+        legend.push(LegendItem::swatch(
+            "決算額（見込み）",
+            BarStyle::Striped(BLUE),
+        ));
     }
     if with_staff {
         legend.push(LegendItem::swatch("人件費", BarStyle::Solid(AMBER)));
@@ -274,8 +284,15 @@ pub struct IndicatorPoint {
 /// The target is an outlined bar, the result a solid one; the achievement is
 /// written above the pair. A missing figure in a year that has the other is
 /// marked "－", a year with neither "データなし".
-pub fn indicator_chart(title: &str, unit: Option<&str>, points: &[IndicatorPoint]) -> Option<String> {
-    if points.iter().all(|p| p.target.is_none() && p.result.is_none()) {
+pub fn indicator_chart(
+    title: &str,
+    unit: Option<&str>,
+    points: &[IndicatorPoint],
+) -> Option<String> {
+    if points
+        .iter()
+        .all(|p| p.target.is_none() && p.result.is_none())
+    {
         return None;
     }
     let u = unit.unwrap_or("");
@@ -321,7 +338,12 @@ pub fn indicator_chart(title: &str, unit: Option<&str>, points: &[IndicatorPoint
             if p.target.is_none() && p.result.is_none() {
                 return format!("{}: {NO_DATA}", p.label);
             }
-            let mut s = format!("{}: 目標 {}、実績 {}", p.label, value(p.target), value(p.result));
+            let mut s = format!(
+                "{}: 目標 {}、実績 {}",
+                p.label,
+                value(p.target),
+                value(p.result)
+            );
             if let (Some(a), Some(_)) = (p.achievement, p.result) {
                 s.push_str(&format!("、達成率 {}%", fmt_num(a)));
             }
@@ -447,14 +469,26 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
     let line_h = 20;
     for item in &spec.legend {
         let tw = text_width(&item.text, 13.0).ceil() as i32;
-        let w = if item.swatch.is_some() { 14 + 6 + tw } else { tw };
+        let w = if item.swatch.is_some() {
+            14 + 6 + tw
+        } else {
+            tw
+        };
         if x > PAD && x + w > WIDTH - PAD {
             x = PAD;
             y += line_h;
         }
         if let Some(style) = item.swatch {
             scene.bar(x, y + 3, x + 14, y + 17, style);
-            scene.text(x + 20, y + 10, item.text.clone(), 13.0, HPos::Left, TEXT, false);
+            scene.text(
+                x + 20,
+                y + 10,
+                item.text.clone(),
+                13.0,
+                HPos::Left,
+                TEXT,
+                false,
+            );
         } else {
             scene.text(x, y + 10, item.text.clone(), 13.0, HPos::Left, TEXT, false);
         }
@@ -468,7 +502,10 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
     }
 
     // Value axis.
-    let values = spec.groups.iter().flat_map(|g| g.slots.iter().filter_map(|s| s.value));
+    let values = spec
+        .groups
+        .iter()
+        .flat_map(|g| g.slots.iter().filter_map(|s| s.value));
     let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let axis = Axis::nice(lo, hi);
     let ticks = axis.ticks();
@@ -512,21 +549,39 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
         } else {
             13.0
         };
-        scene.text(cx, bottom + 14, g.label.clone(), label_size, HPos::Center, TEXT, false);
+        scene.text(
+            cx,
+            bottom + 14,
+            g.label.clone(),
+            label_size,
+            HPos::Center,
+            TEXT,
+            false,
+        );
 
         if g.is_empty() {
             let mid = (top + bottom) / 2;
-            let vertical = text_width(NO_DATA, 12.0) > group_w - 4.0;
-            scene.text_styled(TextOp {
-                x: cx,
-                y: mid,
-                text: NO_DATA.to_string(),
-                size: 12.0,
-                anchor: HPos::Center,
-                color: MUTED,
-                bold: false,
-                vertical,
-            });
+            if text_width(NO_DATA, 12.0) <= group_w - 4.0 {
+                scene.text(
+                    cx,
+                    mid,
+                    NO_DATA.to_string(),
+                    12.0,
+                    HPos::Center,
+                    MUTED,
+                    false,
+                );
+            } else {
+                // Too narrow: written vertically (縦書き), one upright
+                // character under the other, the long vowel mark turned.
+                let chars: Vec<char> = NO_DATA.chars().collect();
+                let y0 = mid - (chars.len() as i32 - 1) * 13 / 2;
+                for (k, ch) in chars.iter().enumerate() {
+                    let ch = if *ch == 'ー' { '｜' } else { *ch };
+                    let yk = y0 + k as i32 * 13;
+                    scene.text(cx, yk, ch.to_string(), 12.0, HPos::Center, MUTED, false);
+                }
+            }
             continue;
         }
 
@@ -542,17 +597,41 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
                     highest = highest.min(vy);
                 }
                 Some(_) => {
-                    scene.text(scx, zero_y - 8, "0".to_string(), 11.0, HPos::Center, MUTED, false);
-                    highest = highest.min(zero_y - 14);
+                    scene.text(
+                        scx,
+                        zero_y - 9,
+                        "0".to_string(),
+                        13.0,
+                        HPos::Center,
+                        MUTED,
+                        false,
+                    );
+                    highest = highest.min(zero_y - 16);
                 }
                 None => {
-                    scene.text(scx, zero_y - 8, MISSING_MARK.to_string(), 11.0, HPos::Center, MUTED, false);
-                    highest = highest.min(zero_y - 14);
+                    scene.text(
+                        scx,
+                        zero_y - 9,
+                        MISSING_MARK.to_string(),
+                        13.0,
+                        HPos::Center,
+                        MUTED,
+                        false,
+                    );
+                    highest = highest.min(zero_y - 16);
                 }
             }
         }
         if let Some(above) = &g.above {
-            scene.text(cx, highest - 9, above.clone(), 12.0, HPos::Center, TEXT, true);
+            scene.text(
+                cx,
+                highest - 9,
+                above.clone(),
+                12.0,
+                HPos::Center,
+                TEXT,
+                true,
+            );
         }
     }
     // The zero line, over the bars' feet.
@@ -581,8 +660,8 @@ impl Axis {
             .map(|m| m * mag)
             .find(|s| *s >= raw * (1.0 - 1e-9))
             .unwrap_or(10.0 * mag);
-        let min = (lo / step - 1e-9).floor() * step;
-        let mut max = (hi / step + 1e-9).ceil() * step;
+        let min = (lo / step + 1e-9).floor() * step;
+        let mut max = (hi / step - 1e-9).ceil() * step;
         if max <= min {
             max = min + step;
         }
@@ -692,9 +771,42 @@ pub fn text_width(s: &str, size: f64) -> f64 {
 fn no_line_start(c: char) -> bool {
     matches!(
         c,
-        '、' | '。' | '，' | '．' | '）' | '」' | '』' | '】' | '・' | 'ー' | '：' | '！' | '？' | ')' | ',' | '.'
-            | ':' | '%' | '％' | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ァ' | 'ィ'
-            | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ'
+        '、' | '。'
+            | '，'
+            | '．'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '・'
+            | 'ー'
+            | '：'
+            | '！'
+            | '？'
+            | ')'
+            | ','
+            | '.'
+            | ':'
+            | '%'
+            | '％'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
     )
 }
 
@@ -714,12 +826,13 @@ fn wrap(s: &str, max_width: f64, size: f64) -> Vec<String> {
             lines.push(std::mem::take(&mut cur));
             continue;
         }
-        // Keep a Latin word together when it started on this line.
-        let word_start = if c.is_ascii_alphanumeric() {
-            cur.rfind(' ').map(|i| i + 1).filter(|&i| i > 0 && i < cur.len())
-        } else {
-            None
-        };
+        // Break at the last space when it is in the line's last 40%: keeps a
+        // Latin word together and, in mixed text, breaks between phrases.
+        let word_start = cur
+            .rfind(' ')
+            .map(|i| i + 1)
+            .filter(|&i| i > 1 && i < cur.len())
+            .filter(|&i| text_width(&cur[..i], size) >= 0.6 * max_width);
         match word_start {
             Some(i) => {
                 let rest = cur.split_off(i);
@@ -745,7 +858,11 @@ fn parse_color(s: &str) -> Option<RGBColor> {
     let digit = |i: usize, len: usize| u8::from_str_radix(h.get(i..i + len)?, 16).ok();
     match h.len() {
         6 => Some(RGBColor(digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
-        3 => Some(RGBColor(digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
+        3 => Some(RGBColor(
+            digit(0, 1)? * 17,
+            digit(1, 1)? * 17,
+            digit(2, 1)? * 17,
+        )),
         _ => None,
     }
 }
@@ -779,12 +896,16 @@ struct TextOp {
     anchor: HPos,
     color: RGBColor,
     bold: bool,
-    /// Rotated 90° clockwise (reads top to bottom).
-    vertical: bool,
 }
 
 enum Op {
-    Rect { x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor },
+    Rect {
+        x0: i32,
+        y0: i32,
+        x1: i32,
+        y1: i32,
+        color: RGBColor,
+    },
     Text(TextOp),
 }
 
@@ -796,7 +917,13 @@ struct Scene {
 impl Scene {
     /// A filled rectangle (also used for every line: crisp and simple).
     fn rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor) {
-        self.ops.push(Op::Rect { x0, y0, x1, y1, color });
+        self.ops.push(Op::Rect {
+            x0,
+            y0,
+            x1,
+            y1,
+            color,
+        });
     }
 
     /// A rectangle's outline, `w` px wide, inside the rectangle.
@@ -838,7 +965,7 @@ impl Scene {
         color: RGBColor,
         bold: bool,
     ) {
-        self.text_styled(TextOp {
+        self.ops.push(Op::Text(TextOp {
             x,
             y,
             text,
@@ -846,12 +973,7 @@ impl Scene {
             anchor,
             color,
             bold,
-            vertical: false,
-        });
-    }
-
-    fn text_styled(&mut self, op: TextOp) {
-        self.ops.push(Op::Text(op));
+        }));
     }
 
     /// The chart's visible title, wrapped; advances `y`.
@@ -873,7 +995,13 @@ impl Scene {
             root.fill(&BACKGROUND).ok();
             for op in &self.ops {
                 match op {
-                    Op::Rect { x0, y0, x1, y1, color } => {
+                    Op::Rect {
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                        color,
+                    } => {
                         root.draw(&Rectangle::new([(*x0, *y0), (*x1, *y1)], color.filled()))
                             .ok();
                     }
@@ -884,12 +1012,11 @@ impl Scene {
                             FontStyle::Normal
                         };
                         // plotters writes font-size as size / 1.24.
-                        let font = FontDesc::new(FontFamily::Name(FONT_SENTINEL), t.size * 1.24, weight);
-                        let mut style = font.color(&t.color).pos(Pos::new(t.anchor, VPos::Center));
-                        if t.vertical {
-                            style = style.transform(FontTransform::Rotate90);
-                        }
-                        root.draw(&Text::new(t.text.as_str(), (t.x, t.y), style)).ok();
+                        let font =
+                            FontDesc::new(FontFamily::Name(FONT_SENTINEL), t.size * 1.24, weight);
+                        let style = font.color(&t.color).pos(Pos::new(t.anchor, VPos::Center));
+                        root.draw(&Text::new(t.text.as_str(), (t.x, t.y), style))
+                            .ok();
                     }
                 }
             }
@@ -919,11 +1046,19 @@ fn finish_svg(raw: &str, kind: &str, title: &str, desc: &str, height: i32) -> St
     let mut out = String::with_capacity(body.len() + 512);
     out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\"");
     out.push_str(&format!(" viewBox=\"0 0 {WIDTH} {height}\""));
-    out.push_str(&format!(" class=\"hyoka-chart hyoka-chart-{}\"", escape(kind)));
-    out.push_str(&format!(" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\""));
+    out.push_str(&format!(
+        " class=\"hyoka-chart hyoka-chart-{}\"",
+        escape(kind)
+    ));
+    out.push_str(&format!(
+        " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\""
+    ));
     out.push_str(" lang=\"ja\" xml:lang=\"ja\"");
     out.push_str(&format!(" font-family=\"{}\">\n", escape(FONT_FAMILY)));
-    out.push_str(&format!("<title id=\"{id}-title\">{}</title>\n", escape(title)));
+    out.push_str(&format!(
+        "<title id=\"{id}-title\">{}</title>\n",
+        escape(title)
+    ));
     out.push_str(&format!("<desc id=\"{id}-desc\">{}</desc>\n", escape(desc)));
     out.push_str(&body);
     out
@@ -1038,12 +1173,19 @@ mod tests {
 
     #[test]
     fn wrapping_respects_width_and_punctuation() {
-        let lines = wrap("所沢市ICT推進アクションプラン2019-2021 進捗状況評価", 200.0, 16.0);
+        let lines = wrap(
+            "所沢市ICT推進アクションプラン2019-2021 進捗状況評価",
+            200.0,
+            16.0,
+        );
         assert!(lines.len() > 1);
         for l in &lines {
             assert!(text_width(l, 16.0) <= 200.0 + 16.0, "{l}");
         }
-        assert_eq!(lines.concat().replace(' ', ""), "所沢市ICT推進アクションプラン2019-2021進捗状況評価");
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            "所沢市ICT推進アクションプラン2019-2021進捗状況評価"
+        );
         let lines = wrap("あいう。", 48.0, 16.0);
         assert_eq!(lines, vec!["あいう。"]);
         assert_eq!(wrap("", 100.0, 16.0), vec![""]);

@@ -74,6 +74,38 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// 手元でサイトを表示し、ファイルを保存するたびに自動で更新します
+    ///
+    /// 例: hyoka serve --port 8000   （ブラウザで http://127.0.0.1:8000/ を開く）
+    Serve {
+        /// コンテンツのフォルダ
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// テーマのフォルダ
+        #[arg(long)]
+        theme: Option<PathBuf>,
+        /// ポート番号（127.0.0.1 で待ち受けます）
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+    /// 新しい事業のファイルを、すべての項目と説明つきで作ります（上書きはしません）
+    ///
+    /// 例: hyoka new jimu-2019 kodomo-shokudo --department kodomo-seisaku --name こども食堂支援事業
+    New {
+        /// シリーズ（content/ の下のフォルダ名）
+        series: String,
+        /// 事業ID（ファイル名になります。半角英小文字・数字・ハイフン）
+        id: String,
+        /// 担当課のID
+        #[arg(long)]
+        department: Option<String>,
+        /// 事業名
+        #[arg(long)]
+        name: Option<String>,
+        /// コンテンツのフォルダ
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
     /// JSON Schema を schema/ に書き出します（開発者向け）
     #[command(hide = true)]
     Schema {
@@ -117,6 +149,38 @@ pub fn run() -> ExitCode {
             quiet: cli.quiet,
             verbose: cli.verbose,
         }),
+        Command::Serve {
+            content,
+            theme,
+            port,
+        } => {
+            match crate::serve::run(&crate::serve::Options {
+                content,
+                theme,
+                port,
+                quiet: cli.quiet,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_IO)
+                }
+            }
+        }
+        Command::New {
+            series,
+            id,
+            department,
+            name,
+            content,
+        } => new_project(
+            &content,
+            &series,
+            &id,
+            department.as_deref(),
+            name.as_deref(),
+            cli.quiet,
+        ),
         Command::Schema { dir } => {
             let result = std::fs::create_dir_all(&dir).and_then(|_| {
                 for (name, text) in crate::schema::all() {
@@ -144,6 +208,61 @@ pub fn print_diags(diags: &crate::diag::Diagnostics, format: Format) {
         Format::Github => {
             let _ = std::io::stdout().write_all(diags.github().as_bytes());
             let _ = std::io::stderr().write_all(diags.human().as_bytes());
+        }
+    }
+}
+
+fn new_project(
+    content_dir: &std::path::Path,
+    series: &str,
+    id: &str,
+    department: Option<&str>,
+    name: Option<&str>,
+    quiet: bool,
+) -> ExitCode {
+    use crate::scaffold::{project_text, target, NewError};
+    let content = match load::load(content_dir) {
+        Ok(c) => c,
+        Err(d) => {
+            print_diags(&d, Format::Human);
+            return ExitCode::from(EXIT_CONTENT);
+        }
+    };
+    let result = target(content_dir, series, id)
+        .and_then(|path| Ok((path, project_text(&content, series, department, name)?)));
+    match result {
+        Ok((path, text)) => match crate::output::create_new_file(&path, &text) {
+            Ok(()) => {
+                if !quiet {
+                    eprintln!(
+                        "{} を作りました。値を書き込んだら hyoka check で確かめてください。",
+                        path.display()
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                eprintln!(
+                    "error: {} はすでにあります。上書きはしません。",
+                    path.display()
+                );
+                ExitCode::from(EXIT_IO)
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                ExitCode::from(EXIT_IO)
+            }
+        },
+        Err(NewError::Exists(p)) => {
+            eprintln!(
+                "error: {} はすでにあります。上書きはしません。",
+                p.display()
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(NewError::Usage(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(EXIT_USAGE)
         }
     }
 }

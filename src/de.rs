@@ -322,9 +322,16 @@ fn describe(file: &Path, pos: &PosMap, path: &[Seg], kind: Kind) -> Diagnostic {
             } else {
                 format!("「{}」", path_label(path))
             };
+            // The start of the file for the top level, else the key of the
+            // entry that lacks the field.
+            let at = if path.is_empty() {
+                Pos::START
+            } else {
+                pos.key(path)
+            };
             Diagnostic::new(
                 file,
-                pos.value(path),
+                at,
                 format!("必須の項目「{field}」がありません（{where_}）"),
             )
             .hint(format!(

@@ -254,11 +254,17 @@ fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut Diagnostics
         let ok = b.len() == 10
             && b[4] == b'-'
             && b[7] == b'-'
-            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !ok {
             diags.push(
-                Diagnostic::new(path, pos.value(&[k("updated")]), format!("更新日「{date}」は日付として読めません"))
-                    .hint("2022-07-01 のように 年-月-日 で書いてください"),
+                Diagnostic::new(
+                    path,
+                    pos.value(&[k("updated")]),
+                    format!("更新日「{date}」は日付として読めません"),
+                )
+                .hint("2022-07-01 のように 年-月-日 で書いてください"),
             );
         }
     }

@@ -44,7 +44,10 @@ pub struct SiteDoc {
     /// package's `created` and the catalogue's `modified`, so builds stay
     /// reproducible.
     #[serde(default)]
-    #[schemars(title = "データの更新日（YYYY-MM-DD）", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[schemars(
+        title = "データの更新日（YYYY-MM-DD）",
+        regex(pattern = r"^\d{4}-\d{2}-\d{2}$")
+    )]
     pub updated: Option<String>,
     /// Language tag of the site.
     #[serde(default = "default_language")]

@@ -30,8 +30,7 @@ impl OutFile {
 /// Checks that `rel` stays inside the output root.
 pub fn safe_relative(rel: &str) -> io::Result<PathBuf> {
     let p = Path::new(rel);
-    let ok = !rel.is_empty()
-        && p.components().all(|c| matches!(c, Component::Normal(_)));
+    let ok = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(p.to_path_buf())
     } else {
@@ -101,4 +100,17 @@ mod tests {
         assert!(safe_relative("").is_err());
         assert!(safe_relative("projects/a.html").is_ok());
     }
+}
+
+/// Creates a new file, refusing to overwrite an existing one.
+pub fn create_new_file(path: &Path, text: &str) -> io::Result<()> {
+    use std::io::Write as _;
+    if let Some(d) = path.parent() {
+        fs::create_dir_all(d)?;
+    }
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
 }

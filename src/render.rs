@@ -69,18 +69,22 @@ struct Amount {
 fn amount(v: Option<i64>, unit: MoneyUnit) -> Amount {
     Amount {
         value: v,
-        text: v.map_or_else(|| "—".to_string(), |n| format!("{}{}", format::thousands(n), unit.label())),
+        text: v.map_or_else(
+            || "—".to_string(),
+            |n| format!("{}{}", format::thousands(n), unit.label()),
+        ),
         yen: v.map(|n| format!("{}円", format::thousands(n.saturating_mul(unit.yen())))),
     }
 }
-
 
 fn opt_staff(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |x| format!("{}人", format::staff(x)))
 }
 
 fn md(v: &Option<String>) -> Option<String> {
-    v.as_deref().filter(|s| !s.trim().is_empty()).map(format::markdown)
+    v.as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(format::markdown)
 }
 
 #[derive(Serialize, Clone)]
@@ -381,7 +385,9 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
             minijinja::AutoEscape::None
         }
     });
-    env.add_filter("markdown", |s: String| Value::from_safe_string(format::markdown(&s)));
+    env.add_filter("markdown", |s: String| {
+        Value::from_safe_string(format::markdown(&s))
+    });
     env.add_filter("thousands", |n: i64| format::thousands(n));
     env.add_filter("wareki", |y: u16| FiscalYear(y).display_ja());
     let mut diags = Diagnostics::default();
@@ -419,7 +425,15 @@ fn latest_cost(p: &Project, unit: MoneyUnit) -> (Amount, Option<String>) {
                 Some(s) => (Some(s), f.settlement_estimated),
                 None => (f.budget, false),
             };
-            let mut label = format!("{}{}", f.year.short(), if f.settlement.is_some() { "決算" } else { "予算" });
+            let mut label = format!(
+                "{}{}",
+                f.year.short(),
+                if f.settlement.is_some() {
+                    "決算"
+                } else {
+                    "予算"
+                }
+            );
             if est {
                 label.push_str("見込み");
             }
@@ -490,19 +504,34 @@ fn summary_tables<'a>(
         .collect()
 }
 
-fn source_view(series: &Series, id: &str, page: Option<u32>, position: Option<u32>) -> Option<SourceView> {
-    series.doc.sources.iter().find(|s| s.id == id).map(|s| SourceView {
-        title: s.title.clone(),
-        publisher: s.publisher.clone(),
-        published: s.published.clone(),
-        url: s.url.clone(),
-        note: s.note.clone(),
-        page,
-        position,
-    })
+fn source_view(
+    series: &Series,
+    id: &str,
+    page: Option<u32>,
+    position: Option<u32>,
+) -> Option<SourceView> {
+    series
+        .doc
+        .sources
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| SourceView {
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            published: s.published.clone(),
+            url: s.url.clone(),
+            note: s.note.clone(),
+            page,
+            position,
+        })
 }
 
-fn project_view(content: &Content, series: &Series, p: &Project, downloads: Vec<String>) -> ProjectView {
+fn project_view(
+    content: &Content,
+    series: &Series,
+    p: &Project,
+    downloads: Vec<String>,
+) -> ProjectView {
     let unit = series.doc.money_unit;
     let d = &p.doc;
     let first_eval_year = series
@@ -543,7 +572,12 @@ fn project_view(content: &Content, series: &Series, p: &Project, downloads: Vec<
             activities: f
                 .activities
                 .iter()
-                .map(|a| (a.item.clone(), a.result.clone().unwrap_or_else(|| "—".into())))
+                .map(|a| {
+                    (
+                        a.item.clone(),
+                        a.result.clone().unwrap_or_else(|| "—".into()),
+                    )
+                })
                 .collect(),
         })
         .collect();
@@ -588,8 +622,12 @@ fn project_view(content: &Content, series: &Series, p: &Project, downloads: Vec<
                         year: v.year.display_ja(),
                         target: fmt(v.target),
                         result: fmt(v.result),
-                        achievement: aggregate::achievement(v.target, v.result, ind.higher_is_better)
-                            .map_or_else(|| "—".into(), |a| format!("{}%", format::number(a))),
+                        achievement: aggregate::achievement(
+                            v.target,
+                            v.result,
+                            ind.higher_is_better,
+                        )
+                        .map_or_else(|| "—".into(), |a| format!("{}%", format::number(a))),
                         remark: v.remark.clone(),
                     })
                     .collect(),
@@ -606,7 +644,12 @@ fn project_view(content: &Content, series: &Series, p: &Project, downloads: Vec<
         .doc
         .periods
         .iter()
-        .filter_map(|per| d.evaluations.iter().find(|e| e.period == per.id).map(|e| (per, e)))
+        .filter_map(|per| {
+            d.evaluations
+                .iter()
+                .find(|e| e.period == per.id)
+                .map(|e| (per, e))
+        })
         .map(|(per, e)| EvaluationView {
             period: per.label.clone(),
             rating: rating_view(series, e.rating.as_deref()),
@@ -639,7 +682,9 @@ fn project_view(content: &Content, series: &Series, p: &Project, downloads: Vec<
         plan_rank: d.plan_rank.map(|a| a.label()),
         kind: d.kind.map(|a| a.label()),
         period: d.period.as_ref().map(|per| {
-            let s = per.start.map_or_else(|| "—".to_string(), |y| y.display_ja());
+            let s = per
+                .start
+                .map_or_else(|| "—".to_string(), |y| y.display_ja());
             match per.end {
                 Some(e) => format!("{s}〜{}", e.display_ja()),
                 None => format!("{s}〜"),
@@ -683,7 +728,11 @@ fn years_text(from: Option<FiscalYear>, until: Option<FiscalYear>) -> String {
 }
 
 /// Renders every page of the site.
-pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<Vec<OutFile>, Diagnostics> {
+pub fn render(
+    content: &Content,
+    theme: &Theme,
+    input: &RenderInput,
+) -> Result<Vec<OutFile>, Diagnostics> {
     let env = environment(theme)?;
     let base_url = input
         .base_url
@@ -730,8 +779,10 @@ pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<V
     let mut home_series = Vec::new();
     for series in &content.series {
         let groups = aggregate::groups(content, series);
-        let group_lists: Vec<(String, Vec<&Project>)> =
-            groups.iter().map(|g| (g.label.clone(), g.projects.clone())).collect();
+        let group_lists: Vec<(String, Vec<&Project>)> = groups
+            .iter()
+            .map(|g| (g.label.clone(), g.projects.clone()))
+            .collect();
         let all: Vec<&Project> = series.projects.iter().collect();
         let summaries = summary_tables(series, &group_lists, &all, &series.doc.title);
         let view = SeriesView {
@@ -762,10 +813,17 @@ pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<V
                 .map(|g| GroupView {
                     id: g.id.clone(),
                     label: g.label.clone(),
-                    rows: g.projects.iter().map(|p| project_row(content, series, p)).collect(),
+                    rows: g
+                        .projects
+                        .iter()
+                        .map(|p| project_row(content, series, p))
+                        .collect(),
                 })
                 .collect(),
-            costs: cost_views(&aggregate::cost_by_year(all.iter().copied()), series.doc.money_unit),
+            costs: cost_views(
+                &aggregate::cost_by_year(all.iter().copied()),
+                series.doc.money_unit,
+            ),
             summaries,
             money_unit: series.doc.money_unit.label(),
             count: series.projects.len(),
@@ -792,7 +850,10 @@ pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<V
     // Departments.
     let mut by_dept: BTreeMap<&str, Vec<(&Series, &Project)>> = BTreeMap::new();
     for (s, p) in content.projects() {
-        by_dept.entry(p.doc.department.as_str()).or_default().push((s, p));
+        by_dept
+            .entry(p.doc.department.as_str())
+            .or_default()
+            .push((s, p));
     }
     let mut dept_rows = Vec::new();
     for dept in &content.org.departments {
@@ -823,7 +884,10 @@ pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<V
                     &ps,
                     &format!("{}・{}", dept.current_name(), series.doc.title),
                 ),
-                costs: cost_views(&aggregate::cost_by_year(ps.iter().copied()), series.doc.money_unit),
+                costs: cost_views(
+                    &aggregate::cost_by_year(ps.iter().copied()),
+                    series.doc.money_unit,
+                ),
             });
         }
         let view = DepartmentView {
@@ -847,7 +911,11 @@ pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<V
         dept_rows.push(DeptListRow {
             id: dept.id.clone(),
             name: dept.current_name().to_string(),
-            former_names: dept.former_names().into_iter().map(str::to_string).collect(),
+            former_names: dept
+                .former_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             division,
             count: items.len(),
         });
@@ -868,7 +936,10 @@ pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<V
     for s in &content.series {
         all_costs.push((
             s.doc.title.clone(),
-            cost_views(&aggregate::cost_by_year(s.projects.iter()), s.doc.money_unit),
+            cost_views(
+                &aggregate::cost_by_year(s.projects.iter()),
+                s.doc.money_unit,
+            ),
         ));
     }
     r.page(
@@ -928,7 +999,10 @@ pub fn render(content: &Content, theme: &Theme, input: &RenderInput) -> Result<V
 
 // TEMP until the export module lands.
 fn export_project_files(id: &str) -> Vec<String> {
-    vec![format!("data/projects/{id}.json"), format!("data/projects/{id}.csv")]
+    vec![
+        format!("data/projects/{id}.json"),
+        format!("data/projects/{id}.csv"),
+    ]
 }
 fn export_department_files(id: &str) -> Vec<String> {
     vec![format!("data/departments/{id}.csv")]

@@ -51,7 +51,11 @@ impl Theme {
         let Some(dir) = user else { return Ok(t) };
         let mut diags = Diagnostics::default();
         if !dir.is_dir() {
-            diags.push(Diagnostic::new(dir, Pos::START, "テーマのフォルダが見つかりません"));
+            diags.push(Diagnostic::new(
+                dir,
+                Pos::START,
+                "テーマのフォルダが見つかりません",
+            ));
             return Err(diags);
         }
         for (sub, is_template) in [("templates", true), ("static", false)] {
@@ -79,12 +83,20 @@ impl Theme {
                         Ok(s) => {
                             t.templates.insert(rel, s);
                         }
-                        Err(_) => diags.push(Diagnostic::new(&f, Pos::START, "テンプレートが UTF-8 ではありません")),
+                        Err(_) => diags.push(Diagnostic::new(
+                            &f,
+                            Pos::START,
+                            "テンプレートが UTF-8 ではありません",
+                        )),
                     },
                     Ok(bytes) => {
                         t.statics.insert(rel, bytes);
                     }
-                    Err(e) => diags.push(Diagnostic::new(&f, Pos::START, format!("ファイルを読めません: {e}"))),
+                    Err(e) => diags.push(Diagnostic::new(
+                        &f,
+                        Pos::START,
+                        format!("ファイルを読めません: {e}"),
+                    )),
                 }
             }
         }

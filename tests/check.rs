@@ -9,11 +9,19 @@ use common::{fixture, hyoka, text};
 
 #[test]
 fn shipped_content_checks_clean_with_84_projects() {
-    let content = hyoka::load::load(&common::repo().join("content")).unwrap_or_else(|d| panic!("{}", d.human()));
-    let counts: Vec<(String, usize)> = content.series.iter().map(|s| (s.id.clone(), s.projects.len())).collect();
+    let content = hyoka::load::load(&common::repo().join("content"))
+        .unwrap_or_else(|d| panic!("{}", d.human()));
+    let counts: Vec<(String, usize)> = content
+        .series
+        .iter()
+        .map(|s| (s.id.clone(), s.projects.len()))
+        .collect();
     assert_eq!(
         counts,
-        vec![("jimu-2019".to_string(), 26), ("ict-plan-2019-2021".to_string(), 58)]
+        vec![
+            ("jimu-2019".to_string(), 26),
+            ("ict-plan-2019-2021".to_string(), 58)
+        ]
     );
     let out = hyoka(&common::repo(), &["check"]);
     assert!(out.status.success(), "{:?}", text(&out));
@@ -45,7 +53,9 @@ fn unknown_field_appended_to_any_project_is_reported() {
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml") && p.parent() != Some(root.as_path()))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yaml") && p.parent() != Some(root.as_path())
+        })
         .filter(|p| p.file_name().is_some_and(|n| n != "_series.yaml"))
         .collect();
     files.sort();
@@ -76,7 +86,11 @@ fn unknown_field_appended_to_any_project_is_reported() {
     let out = hyoka(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let (_, err) = text(&out);
-    let rel = f.strip_prefix(dir.path()).expect("rel").display().to_string();
+    let rel = f
+        .strip_prefix(dir.path())
+        .expect("rel")
+        .display()
+        .to_string();
     assert!(
         err.contains(&format!("{rel}:{line}:1: error: 「nmae」という項目はありません\n  = ヒント: もしかして「name」ですか？")),
         "{err}"
@@ -106,7 +120,9 @@ fn error_yaml_syntax() {
 
 #[test]
 fn error_unknown_field_with_suggestion() {
-    let err = check_project(&format!("name: x\ndepartment: somu\ngroup: v1\nsumary: y\n{OK_TAIL}"));
+    let err = check_project(&format!(
+        "name: x\ndepartment: somu\ngroup: v1\nsumary: y\n{OK_TAIL}"
+    ));
     assert_eq!(
         err,
         "content/sample/bad.yaml:4:1: error: 「sumary」という項目はありません\n  = ヒント: もしかして「summary」ですか？\n1 件のエラーがあります。\n"
@@ -135,7 +151,9 @@ fn error_wrong_type() {
 
 #[test]
 fn error_unknown_department_names_closest() {
-    let err = check_project(&format!("name: x\ndepartment: digitl\ngroup: v1\n{OK_TAIL}"));
+    let err = check_project(&format!(
+        "name: x\ndepartment: digitl\ngroup: v1\n{OK_TAIL}"
+    ));
     assert_eq!(
         err,
         "content/sample/bad.yaml:2:13: error: 課のID「digitl」は departments.yaml にありません\n  = ヒント: 近いID: 「digital」\n1 件のエラーがあります。\n"
@@ -154,7 +172,10 @@ fn error_rating_not_in_scale() {
     let err = check_project(&format!(
         "name: x\ndepartment: somu\ngroup: v1\nevaluations:\n  - period: fy2019\n    rating: Ａ\n{OK_TAIL}"
     ));
-    assert!(err.contains("= ヒント: 半角の「A」で書いてください"), "{err}");
+    assert!(
+        err.contains("= ヒント: 半角の「A」で書いてください"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -162,8 +183,16 @@ fn error_duplicate_project_id() {
     let dir = fixture("minimal");
     let series2 = dir.path().join("content/other");
     fs::create_dir_all(&series2).expect("mkdir");
-    fs::copy(dir.path().join("content/sample/_series.yaml"), series2.join("_series.yaml")).expect("copy");
-    fs::copy(dir.path().join("content/sample/alpha.yaml"), series2.join("alpha.yaml")).expect("copy");
+    fs::copy(
+        dir.path().join("content/sample/_series.yaml"),
+        series2.join("_series.yaml"),
+    )
+    .expect("copy");
+    fs::copy(
+        dir.path().join("content/sample/alpha.yaml"),
+        series2.join("alpha.yaml"),
+    )
+    .expect("copy");
     let out = hyoka(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
@@ -193,8 +222,8 @@ fn error_sdg_goals() {
     ));
     assert_eq!(
         err,
-        "content/sample/bad.yaml:5:13: error: SDGs のゴール番号 18 はありません\n  = ヒント: ゴールは 1〜17 の番号で書いてください\n\
-content/sample/bad.yaml:5:20: error: SDGs の貢献する項目が 4 個あります（最大3つ）\n  = ヒント: シートの「SDGsへの貢献（最大3つ）」のとおり、3つまでにしてください\n\
+        "content/sample/bad.yaml:5:14: error: SDGs のゴール番号 18 はありません\n  = ヒント: ゴールは 1〜17 の番号で書いてください\n\
+content/sample/bad.yaml:5:21: error: SDGs の貢献する項目が 4 個あります（最大3つ）\n  = ヒント: シートの「SDGsへの貢献（最大3つ）」のとおり、3つまでにしてください\n\
 2 件のエラーがあります。\n"
     );
 }
@@ -203,7 +232,11 @@ content/sample/bad.yaml:5:20: error: SDGs の貢献する項目が 4 個あり�
 fn error_not_utf8() {
     let dir = fixture("minimal");
     // 「事業」 in Shift_JIS.
-    fs::write(dir.path().join("content/sample/bad.yaml"), b"name: \x8e\x96\x8b\xc6\n").expect("write");
+    fs::write(
+        dir.path().join("content/sample/bad.yaml"),
+        b"name: \x8e\x96\x8b\xc6\n",
+    )
+    .expect("write");
     let out = hyoka(dir.path(), &["check"]);
     assert_eq!(
         text(&out).1,
@@ -230,7 +263,9 @@ fn error_unsafe_id() {
 fn error_wrong_check_digit() {
     let dir = fixture("minimal");
     let site = dir.path().join("content/site.yaml");
-    let s = fs::read_to_string(&site).expect("read").replace("\"112089\"", "\"112081\"");
+    let s = fs::read_to_string(&site)
+        .expect("read")
+        .replace("\"112089\"", "\"112081\"");
     fs::write(&site, s).expect("write");
     let out = hyoka(dir.path(), &["check"]);
     assert_eq!(
@@ -250,9 +285,18 @@ fn every_problem_is_reported_not_just_the_first() {
     fs::write(dir.path().join("content/sample/worse.yaml"), "name: [\n").expect("write");
     let out = hyoka(dir.path(), &["check"]);
     let err = text(&out).1;
-    assert!(err.contains("bad.yaml:2:13: error: 課のID「nobody」"), "{err}");
-    assert!(err.contains("bad.yaml:4:1: error: 「foo」という項目はありません"), "{err}");
-    assert!(err.contains("bad.yaml:5:1: error: 「bar」という項目はありません"), "{err}");
+    assert!(
+        err.contains("bad.yaml:2:13: error: 課のID「nobody」"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.yaml:4:1: error: 「foo」という項目はありません"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.yaml:5:1: error: 「bar」という項目はありません"),
+        "{err}"
+    );
     assert!(err.contains("worse.yaml:"), "{err}");
     assert!(err.ends_with("4 件のエラーがあります。\n"), "{err}");
 }

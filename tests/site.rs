@@ -25,7 +25,7 @@ fn hrefs(html: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
         .filter_map(|s| s.split('"').next())
-        .map(|s| s.replace("&amp;", "&"))
+        .map(|s| s.replace("&#x2f;", "/").replace("&amp;", "&"))
         .collect()
 }
 
@@ -50,9 +50,18 @@ fn minimal_site_pages_and_snapshots() {
     ] {
         assert!(out.join(page).is_file(), "missing {page}");
     }
-    snapshot("minimal-project-alpha.html", main_of(&read(&out.join("projects/alpha.html"))));
-    snapshot("minimal-series.html", main_of(&read(&out.join("series/sample.html"))));
-    snapshot("minimal-department-digital.html", main_of(&read(&out.join("departments/digital.html"))));
+    snapshot(
+        "minimal-project-alpha.html",
+        main_of(&read(&out.join("projects/alpha.html"))),
+    );
+    snapshot(
+        "minimal-series.html",
+        main_of(&read(&out.join("series/sample.html"))),
+    );
+    snapshot(
+        "minimal-department-digital.html",
+        main_of(&read(&out.join("departments/digital.html"))),
+    );
 }
 
 #[test]
@@ -61,17 +70,25 @@ fn project_page_reads_like_the_sheet() {
     let out = build(dir.path(), &[]);
     let html = read(&out.join("projects/alpha.html"));
     // Amounts for reading with the exact figure kept.
-    assert!(html.contains("<data value=\"6262\" title=\"6,262,000円\">6,262千円</data>"), "{html}");
+    assert!(
+        html.contains("<data value=\"6262\" title=\"6,262,000円\">6,262千円</data>"),
+        "{html}"
+    );
     // Fiscal years in 和暦 with the western year.
     assert!(html.contains("令和元年度（2019年度）"));
     assert!(html.contains("平成30年度（2018年度）"));
     // Rating with its scale label.
     assert!(html.contains("<span class=\"code\">A</span><span class=\"label\">適切</span>"));
     // Order: what → cost → achieved → rated → next.
-    let order: Vec<usize> = ["h-what", "h-cost", "h-result", "h-eval", "h-next", "h-source"]
-        .iter()
-        .map(|id| html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{id}")))
-        .collect();
+    let order: Vec<usize> = [
+        "h-what", "h-cost", "h-result", "h-eval", "h-next", "h-source",
+    ]
+    .iter()
+    .map(|id| {
+        html.find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}"))
+    })
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     // Nulls show as —.
     let script = read(&out.join("projects/script-name.html"));
@@ -88,12 +105,23 @@ fn everything_from_yaml_is_escaped() {
         let entry = entry.expect("walk");
         if entry.path().extension().is_some_and(|e| e == "html") {
             let html = read(entry.path());
-            assert!(!html.contains("<script>"), "{} has a raw <script>", entry.path().display());
-            assert!(!html.contains("<b>太字</b>"), "raw HTML in markdown passed through");
+            assert!(
+                !html.contains("<script>"),
+                "{} has a raw <script>",
+                entry.path().display()
+            );
+            assert!(
+                !html.contains("<b>太字</b>"),
+                "raw HTML in markdown passed through"
+            );
         }
     }
     let html = read(&out.join("projects/script-name.html"));
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;事業"), "{}", main_of(&html));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;事業"),
+        "{}",
+        main_of(&html)
+    );
 }
 
 #[test]
@@ -115,13 +143,17 @@ fn links_are_relative_and_resolve() {
             if p.ends_with("404.html") {
                 continue;
             }
-            let target = p.parent().expect("parent").join(h.split('#').next().unwrap_or(""));
+            let target = p
+                .parent()
+                .expect("parent")
+                .join(h.split('#').next().unwrap_or(""));
             assert!(target.exists(), "{}: broken link {h}", p.display());
         }
     }
     let sitemap = read(&out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://city.example/hyoka/projects/alpha.html</loc>"));
-    assert!(read(&out.join("index.html")).contains("<link rel=\"canonical\" href=\"https://city.example/hyoka/index.html\">"));
+    assert!(read(&out.join("index.html"))
+        .contains("<link rel=\"canonical\" href=\"https://city.example/hyoka/index.html\">"));
 }
 
 #[test]
@@ -133,7 +165,12 @@ fn rebuild_is_byte_identical() {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(root).expect("rel").to_path_buf(), fs::read(e.path()).expect("read")))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(root).expect("rel").to_path_buf(),
+                    fs::read(e.path()).expect("read"),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -175,7 +212,10 @@ fn template_typo_fails_naming_template_and_line() {
     let res = hyoka(dir.path(), &["build", "--theme", "mytheme"]);
     assert_eq!(res.status.code(), Some(1));
     let err = text(&res).1;
-    assert!(err.contains("templates/404.html:3:1: error: テンプレートの誤り"), "{err}");
+    assert!(
+        err.contains("templates/404.html:3:1: error: テンプレートの誤り"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -199,7 +239,9 @@ fn crawl(root: &Path) -> BTreeSet<PathBuf> {
     let mut seen = BTreeSet::new();
     let mut queue = VecDeque::from([root.join("index.html")]);
     while let Some(p) = queue.pop_front() {
-        let Ok(canon) = p.canonicalize() else { continue };
+        let Ok(canon) = p.canonicalize() else {
+            continue;
+        };
         if !seen.insert(canon.clone()) || canon.extension().is_none_or(|e| e != "html") {
             continue;
         }
@@ -207,7 +249,12 @@ fn crawl(root: &Path) -> BTreeSet<PathBuf> {
             if h.contains("://") || h.starts_with('#') {
                 continue;
             }
-            queue.push_back(canon.parent().expect("parent").join(h.split('#').next().unwrap_or("")));
+            queue.push_back(
+                canon
+                    .parent()
+                    .expect("parent")
+                    .join(h.split('#').next().unwrap_or("")),
+            );
         }
     }
     seen
@@ -220,7 +267,11 @@ fn shipped_site_reaches_all_84_projects_by_links() {
     let reached = crawl(&out);
     let projects: Vec<_> = reached
         .iter()
-        .filter(|p| p.parent().and_then(|d| d.file_name()).is_some_and(|n| n == "projects"))
+        .filter(|p| {
+            p.parent()
+                .and_then(|d| d.file_name())
+                .is_some_and(|n| n == "projects")
+        })
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
     assert_eq!(projects.len(), 84);
@@ -233,9 +284,7 @@ fn ict_series_reproduces_tables_3_1_and_3_2() {
     let out = build(dir.path(), &[]);
     let html = read(&out.join("series/ict-plan-2019-2021.html"));
     let main = main_of(&html);
-    let row = |vision: &str, cells: &str| {
-        format!("<tr><th scope=\"row\">{vision}</th>{cells}")
-    };
+    let row = |vision: &str, cells: &str| format!("<tr><th scope=\"row\">{vision}</th>{cells}");
     let v1 = "1. 市民本位なサービスの提供とそれによる価値創出";
     let v2 = "2. 効率的で効果的な行政経営を支える情報化の推進";
     let v3 = "3. 情報セキュリティレベルの維持・向上による信頼性の確保";
@@ -246,13 +295,19 @@ fn ict_series_reproduces_tables_3_1_and_3_2() {
     };
     let (t31, t32) = main.split_at(main.find("総括の評価結果").expect("総括 table"));
     // 表3-1 (令和3年度)
-    assert!(t31.contains(&row(v1, &c("16件 (84%)", "3件 (16%)"))), "{t31}");
+    assert!(
+        t31.contains(&row(v1, &c("16件 (84%)", "3件 (16%)"))),
+        "{t31}"
+    );
     assert!(t31.contains(&row(v2, &c("32件 (91%)", "3件 (9%)"))));
     assert!(t31.contains(&row(v3, &c("2件 (67%)", "1件 (33%)"))));
     // 図3-1: 50 A + 7 B = 57, the electronic blackboards not rated.
     assert!(t31.contains("<tr class=\"total\"><th scope=\"row\">合計</th><td class=\"num\">50件 (88%)</td><td class=\"num\">7件 (12%)</td>"));
     // 表3-2 (総括)
-    assert!(t32.contains(&row(v1, &c("18件 (90%)", "2件 (10%)"))), "{t32}");
+    assert!(
+        t32.contains(&row(v1, &c("18件 (90%)", "2件 (10%)"))),
+        "{t32}"
+    );
     assert!(t32.contains(&row(v2, &c("31件 (89%)", "4件 (11%)"))));
     assert!(t32.contains(&row(v3, &c("2件 (67%)", "1件 (33%)"))));
     assert!(t32.contains("<tr class=\"total\"><th scope=\"row\">合計</th><td class=\"num\">51件 (88%)</td><td class=\"num\">7件 (12%)</td>"));

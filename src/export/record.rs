@@ -371,7 +371,8 @@ pub fn project_record(content: &Content, series: &Series, project: &Project) -> 
         money_unit: series.doc.money_unit,
         name: d.name.clone(),
         department: d.department.clone(),
-        department_name: dept.map_or_else(|| d.department.clone(), |x| x.current_name().to_string()),
+        department_name: dept
+            .map_or_else(|| d.department.clone(), |x| x.current_name().to_string()),
         department_names: dept.map(|x| x.names.clone()).unwrap_or_default(),
         division: dept
             .and_then(|x| x.division.as_deref())
@@ -395,7 +396,11 @@ pub fn project_record(content: &Content, series: &Series, project: &Project) -> 
             .map(|fy| fiscal_year(content, &d.department, fy))
             .collect(),
         indicators: d.indicators.iter().map(indicator).collect(),
-        evaluations: d.evaluations.iter().map(|e| evaluation(series, e)).collect(),
+        evaluations: d
+            .evaluations
+            .iter()
+            .map(|e| evaluation(series, e))
+            .collect(),
         sdgs: d.sdgs.clone(),
         source: SourceOut {
             document: d.source.document.clone(),

@@ -61,7 +61,12 @@ pub struct Field {
 
 impl Field {
     /// A column.
-    pub fn new(header: impl Into<String>, key: &'static str, kind: Kind, description: &str) -> Self {
+    pub fn new(
+        header: impl Into<String>,
+        key: &'static str,
+        kind: Kind,
+        description: &str,
+    ) -> Self {
         Field {
             header: header.into(),
             key,
@@ -278,7 +283,11 @@ pub struct ForeignKey {
 }
 
 /// The Table Schema of a table.
-pub fn table_schema(fields: &[Field], primary_key: &[String], foreign_keys: &[ForeignKey]) -> Value {
+pub fn table_schema(
+    fields: &[Field],
+    primary_key: &[String],
+    foreign_keys: &[ForeignKey],
+) -> Value {
     let mut s = Map::new();
     s.insert(
         "fields".into(),
@@ -335,6 +344,9 @@ mod tests {
         ];
         let rows = vec![vec![Cell::Text("a,\"b\"".into()), Cell::Int(-1)]];
         let bytes = write_csv(&fields, &rows);
-        assert_eq!(bytes, "\u{feff}名前,数\r\n\"a,\"\"b\"\"\",-1\r\n".as_bytes());
+        assert_eq!(
+            bytes,
+            "\u{feff}名前,数\r\n\"a,\"\"b\"\"\",-1\r\n".as_bytes()
+        );
     }
 }

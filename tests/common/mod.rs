@@ -70,8 +70,12 @@ pub fn snapshot(name: &str, actual: &str) {
         fs::write(&path, actual).expect("write snapshot");
         return;
     }
-    let expected = fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing snapshot {}; run with UPDATE_SNAPSHOTS=1", path.display()));
+    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing snapshot {}; run with UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
     if expected != actual {
         let mut report = String::new();
         for (i, (e, a)) in expected.lines().zip(actual.lines()).enumerate() {
