@@ -53,9 +53,19 @@ pub fn generate(
     timings: &mut Timings,
 ) -> Result<Vec<OutFile>, Diagnostics> {
     let t = Instant::now();
-    let mut data: Vec<OutFile> = Vec::new(); // TEMP
+    let created = content.site.updated.clone().unwrap_or_default();
+    let mut data = crate::export::export(content, &created);
     timings.stages.push(("export", t.elapsed()));
-    let downloads = Vec::<DownloadView>::new().into_iter().collect();
+    let downloads = crate::export::downloads(&data)
+        .into_iter()
+        .map(|d| DownloadView {
+            path: d.path,
+            title: d.title,
+            format: d.format,
+            description: d.description,
+            size: human_size(d.bytes),
+        })
+        .collect();
     let t = Instant::now();
     let mut files = render::render(
         content,
@@ -85,11 +95,13 @@ pub fn human_size(n: usize) -> String {
 /// Loads, generates and writes; returns the number of files written.
 pub fn build(o: &Options, timings: &mut Timings) -> Result<usize, BuildError> {
     let t = Instant::now();
-    let content = crate::load::load(&o.content).map_err(BuildError::Content)?;
+    let mut content = crate::load::load(&o.content).map_err(BuildError::Content)?;
+    if let Some(b) = &o.base_url {
+        content.site.base_url = Some(b.clone());
+    }
     timings.stages.push(("load", t.elapsed()));
     let theme = Theme::load(o.theme.as_deref()).map_err(BuildError::Content)?;
-    let files =
-        generate(&content, &theme, o.base_url.clone(), timings).map_err(BuildError::Content)?;
+    let files = generate(&content, &theme, None, timings).map_err(BuildError::Content)?;
     let t = Instant::now();
     output::write_site(&o.output, &files).map_err(BuildError::Io)?;
     timings.stages.push(("write", t.elapsed()));

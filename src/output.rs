@@ -88,6 +88,19 @@ pub fn write_site(target: &Path, files: &[OutFile]) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates a new file, refusing to overwrite an existing one.
+pub fn create_new_file(path: &Path, text: &str) -> io::Result<()> {
+    use std::io::Write as _;
+    if let Some(d) = path.parent() {
+        fs::create_dir_all(d)?;
+    }
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,17 +113,4 @@ mod tests {
         assert!(safe_relative("").is_err());
         assert!(safe_relative("projects/a.html").is_ok());
     }
-}
-
-/// Creates a new file, refusing to overwrite an existing one.
-pub fn create_new_file(path: &Path, text: &str) -> io::Result<()> {
-    use std::io::Write as _;
-    if let Some(d) = path.parent() {
-        fs::create_dir_all(d)?;
-    }
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    f.write_all(text.as_bytes())
 }

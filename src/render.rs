@@ -385,6 +385,30 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
             minijinja::AutoEscape::None
         }
     });
+    // Escape & < > " ' only: minijinja's HTML escaper also turns `/` into
+    // `&#x2f;`, which is valid but makes every URL unreadable in the source.
+    env.set_formatter(|out, state, value| {
+        let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
+        match value.as_str() {
+            Some(s) if escaping && !value.is_safe() => {
+                let mut buf = String::with_capacity(s.len());
+                for c in s.chars() {
+                    match c {
+                        '&' => buf.push_str("&amp;"),
+                        '<' => buf.push_str("&lt;"),
+                        '>' => buf.push_str("&gt;"),
+                        '"' => buf.push_str("&quot;"),
+                        '\'' => buf.push_str("&#39;"),
+                        _ => buf.push(c),
+                    }
+                }
+                out.write_str(&buf).map_err(|e| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+                })
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        }
+    });
     env.add_filter("markdown", |s: String| {
         Value::from_safe_string(format::markdown(&s))
     });
@@ -767,7 +791,7 @@ pub fn render(
 
     // Projects.
     for (series, p) in content.projects() {
-        let view = project_view(content, series, p, export_project_files(&p.id));
+        let view = project_view(content, series, p, crate::export::project_files(&p.id));
         r.page(
             &format!("projects/{}.html", p.id),
             "project.html",
@@ -906,7 +930,7 @@ pub fn render(
             notes: dept.notes.clone(),
             count: items.len(),
             series: series_views,
-            downloads: export_department_files(&dept.id),
+            downloads: crate::export::department_files(&dept.id),
         };
         dept_rows.push(DeptListRow {
             id: dept.id.clone(),
@@ -995,15 +1019,4 @@ pub fn render(
     } else {
         Err(r.diags.sorted())
     }
-}
-
-// TEMP until the export module lands.
-fn export_project_files(id: &str) -> Vec<String> {
-    vec![
-        format!("data/projects/{id}.json"),
-        format!("data/projects/{id}.csv"),
-    ]
-}
-fn export_department_files(id: &str) -> Vec<String> {
-    vec![format!("data/departments/{id}.csv")]
 }

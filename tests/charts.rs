@@ -105,6 +105,22 @@ fn texts(doc: &roxmltree::Document) -> Vec<String> {
         .collect()
 }
 
+fn num_attr(n: &roxmltree::Node, name: &str) -> f64 {
+    n.attribute(name)
+        .unwrap_or_else(|| panic!("{n:?} has no {name}"))
+        .parse()
+        .unwrap()
+}
+
+/// An attribute of the `<text>` whose content is `content`.
+fn text_attr(doc: &roxmltree::Document, content: &str, name: &str) -> f64 {
+    let n = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text") && n.text() == Some(content))
+        .unwrap_or_else(|| panic!("no text {content:?}"));
+    num_attr(&n, name)
+}
+
 fn child_text<'a>(doc: &'a roxmltree::Document, tag: &str) -> Option<(&'a str, String)> {
     let n = doc
         .root_element()
@@ -375,31 +391,20 @@ fn cost_chart_marks_a_missing_middle_year() {
     }
 
     // The missing year has no bar: every bar lies over H29's or R1's label.
-    let label_x = |label: &str| -> f64 {
-        doc.descendants()
-            .find(|n| n.has_tag_name("text") && n.text() == Some(label))
-            .unwrap()
-            .attribute("x")
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
+    let label_x = |label: &str| text_attr(&doc, label, "x");
     let (h29, h30, r1) = (label_x("H29"), label_x("H30"), label_x("R1"));
     let half_group = (h30 - h29) / 2.0;
     let bar_fills = ["#1A5E9A", "#9A6700"];
+    // Below the unit caption: not the legend swatches.
+    let plot_top = text_attr(&doc, "単位：千円", "y");
     let bars: Vec<(f64, f64)> = doc
         .descendants()
-        .filter(|n| {
-            n.has_tag_name("rect") && n.attribute("fill").is_some_and(|f| bar_fills.contains(&f))
-        })
-        .map(|n| {
-            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
-            let w: f64 = n.attribute("width").unwrap().parse().unwrap();
-            (x, x + w)
-        })
-        .filter(|(x0, _)| *x0 > h29 - half_group) // not the legend swatches
+        .filter(|n| n.has_tag_name("rect"))
+        .filter(|n| n.attribute("fill").is_some_and(|f| bar_fills.contains(&f)))
+        .filter(|n| num_attr(n, "y") > plot_top)
+        .map(|n| (num_attr(&n, "x"), num_attr(&n, "x") + num_attr(&n, "width")))
         .collect();
-    assert!(!bars.is_empty());
+    assert!(bars.len() >= 6, "{bars:?}");
     for (x0, x1) in bars {
         let in_group = |c: f64| x0 >= c - half_group && x1 <= c + half_group;
         assert!(
@@ -439,23 +444,19 @@ fn indicator_chart_writes_achievement_above_results() {
     for want in ["106.1%", "92.1%", "目標", "実績", "単位：%"] {
         assert!(t.iter().any(|x| x == want), "missing {want:?} in {t:?}");
     }
-    // The achievement sits above the result bar of its year.
-    let text_y = |s: &str| -> f64 {
-        doc.descendants()
-            .find(|n| n.has_tag_name("text") && n.text() == Some(s))
-            .unwrap()
-            .attribute("y")
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
-    let result_tops: Vec<f64> = doc
+    // The achievement sits between the legend and the result bars.
+    let plot_top = text_attr(&doc, "単位：%", "y");
+    let top_bar = doc
         .descendants()
         .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#1A5E9A"))
-        .map(|n| n.attribute("y").unwrap().parse().unwrap())
-        .collect();
-    let top_bar = result_tops.iter().copied().fold(f64::INFINITY, f64::min);
-    assert!(text_y("106.1%") < top_bar);
+        .map(|n| num_attr(&n, "y"))
+        .filter(|y| *y > plot_top)
+        .fold(f64::INFINITY, f64::min);
+    let label_y = text_attr(&doc, "106.1%", "y");
+    assert!(
+        plot_top < label_y && label_y < top_bar,
+        "{plot_top} {label_y} {top_bar}"
+    );
 
     let (_, desc) = child_text(&doc, "desc").unwrap();
     for want in [

@@ -118,7 +118,7 @@ fn everything_from_yaml_is_escaped() {
     }
     let html = read(&out.join("projects/script-name.html"));
     assert!(
-        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;事業"),
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;事業"),
         "{}",
         main_of(&html)
     );

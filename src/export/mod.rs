@@ -398,7 +398,9 @@ fn datapackage(content: &Content, created: &str, resources: Vec<Value>) -> Value
     p.insert("title".into(), json!(site.title));
     p.insert("description".into(), json!(description(content)));
     p.insert("version".into(), json!(FORMAT_VERSION));
-    p.insert("created".into(), json!(created_datetime(created)));
+    if !created.trim().is_empty() {
+        p.insert("created".into(), json!(created_datetime(created)));
+    }
     p.insert("keywords".into(), json!(keywords(content)));
     if let Some(b) = base_url(content) {
         p.insert("homepage".into(), json!(b));
@@ -459,6 +461,7 @@ fn temporal(content: &Content) -> Option<String> {
 
 fn catalog(content: &Content, created: &str, files: &[OutFile]) -> Value {
     let site = &content.site;
+    // DCAT-US `modified` is an ISO 8601 date; keep the date part.
     let modified: String = created.trim().chars().take(10).collect();
     let groups: [(&str, &[&str]); 4] = [
         ("projects", &["projects", "projects-json"]),
@@ -510,7 +513,9 @@ fn catalog(content: &Content, created: &str, files: &[OutFile]) -> Value {
                 )),
             );
             d.insert("keyword".into(), json!(keywords(content)));
-            d.insert("modified".into(), json!(modified));
+            if !modified.is_empty() {
+                d.insert("modified".into(), json!(modified));
+            }
             d.insert(
                 "publisher".into(),
                 json!({ "@type": "org:Organization", "name": site.municipality }),
