@@ -227,6 +227,7 @@ struct PeriodHead {
 struct SummaryRow {
     label: String,
     dist: Distribution,
+    chart: String,
 }
 
 #[derive(Serialize)]
@@ -517,9 +518,16 @@ fn summary_tables<'a>(
                 caption,
                 rows: groups
                     .iter()
-                    .map(|(label, ps)| SummaryRow {
-                        label: label.clone(),
-                        dist: aggregate::distribution(series, &per.id, ps.iter().copied()),
+                    .map(|(label, ps)| {
+                        let dist = aggregate::distribution(series, &per.id, ps.iter().copied());
+                        SummaryRow {
+                            chart: crate::charts::rating_chart(
+                                &format!("{}の評価結果（{label}）", per.label),
+                                &dist,
+                            ),
+                            label: label.clone(),
+                            dist,
+                        }
                     })
                     .collect(),
                 total,
