@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -65,8 +66,19 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
             continue;
         };
         let mut projects = Vec::new();
-        for file in project_files(&dir) {
-            if let Some(p) = load_project(root, &file, &name, &doc, org.as_ref(), &mut diags) {
+        // Files are parsed and checked in parallel, then merged in path
+        // order so ids and messages stay deterministic.
+        let loaded: Vec<(PathBuf, Option<Project>, Diagnostics)> = project_files(&dir)
+            .into_par_iter()
+            .map(|file| {
+                let mut d = Diagnostics::default();
+                let p = load_project(root, &file, &name, &doc, org.as_ref(), &mut d);
+                (file, p, d)
+            })
+            .collect();
+        for (file, p, d) in loaded {
+            d.0.into_iter().for_each(|x| diags.push(x));
+            if let Some(p) = p {
                 if let Some(first) = seen_ids.get(&p.id) {
                     diags.push(
                         Diagnostic::new(

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{self, Distribution, YearCost};
@@ -342,15 +343,37 @@ struct Renderer<'a> {
 
 impl Renderer<'_> {
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
-        let depth = path.matches('/').count();
-        let root = "../".repeat(depth);
-        let canonical = self.base_url.as_ref().map(|b| format!("{b}{path}"));
-        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, ..ctx };
-        match self.env.get_template(template).and_then(|t| t.render(full)) {
-            Ok(html) => self.files.push(OutFile::text(path, html)),
-            Err(e) => self.diags.push(template_error(&e)),
+        match render_page(
+            &self.env,
+            &self.site,
+            self.base_url.as_deref(),
+            path,
+            template,
+            ctx,
+        ) {
+            Ok(f) => self.files.push(f),
+            Err(d) => self.diags.push(d),
         }
     }
+}
+
+/// Renders one page: `root` is the relative way back to the site root.
+fn render_page(
+    env: &Environment<'_>,
+    site: &Value,
+    base_url: Option<&str>,
+    path: &str,
+    template: &str,
+    ctx: Value,
+) -> Result<OutFile, Diagnostic> {
+    let depth = path.matches('/').count();
+    let root = "../".repeat(depth);
+    let canonical = base_url.map(|b| format!("{b}{path}"));
+    let full = minijinja::context! { site => site.clone(), root => root, path => path, canonical => canonical, ..ctx };
+    env.get_template(template)
+        .and_then(|t| t.render(full))
+        .map(|html| OutFile::text(path, html))
+        .map_err(|e| template_error(&e))
 }
 
 fn template_error(e: &minijinja::Error) -> Diagnostic {
@@ -797,14 +820,27 @@ pub fn render(
         files: Vec::new(),
     };
 
-    // Projects.
-    for (series, p) in content.projects() {
-        let view = project_view(content, series, p, crate::export::project_files(&p.id));
-        r.page(
-            &format!("projects/{}.html", p.id),
-            "project.html",
-            minijinja::context! { project => Value::from_serialize(&view) },
-        );
+    // Projects, rendered in parallel (the bulk of the pages), kept in order.
+    let all: Vec<(&Series, &Project)> = content.projects().collect();
+    let pages: Vec<Result<OutFile, Diagnostic>> = all
+        .par_iter()
+        .map(|(series, p)| {
+            let view = project_view(content, series, p, crate::export::project_files(&p.id));
+            render_page(
+                &r.env,
+                &r.site,
+                r.base_url.as_deref(),
+                &format!("projects/{}.html", p.id),
+                "project.html",
+                minijinja::context! { project => Value::from_serialize(&view) },
+            )
+        })
+        .collect();
+    for page in pages {
+        match page {
+            Ok(f) => r.files.push(f),
+            Err(d) => r.diags.push(d),
+        }
     }
 
     // Series.

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Measures how long a one-file edit takes to show in `hyoka serve`.
+
+Usage: python3 benches/serve_latency.py [CONTENT_DIR] [RUNS]
+Copies CONTENT_DIR (default: content) to a temp dir, starts the release
+binary's `serve` on a free port, then RUNS times: edits one project's name,
+polls the page every 2 ms until the new name is served, and prints the
+times (min / median / max) from the write to the first response with it.
+"""
+import os, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+content = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "content")
+runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+subprocess.run(["cargo", "build", "--release", "-q"], cwd=root, check=True)
+tmp = tempfile.mkdtemp()
+shutil.copytree(content, os.path.join(tmp, "content"))
+proc = subprocess.Popen([os.path.join(root, "target/release/hyoka"), "serve", "--port", "0"],
+                        cwd=tmp, stderr=subprocess.PIPE, text=True)
+try:
+    line = proc.stderr.readline()
+    port = int(re.search(r"127\.0\.0\.1:(\d+)", line).group(1))
+    series = sorted(d for d in os.listdir(os.path.join(tmp, "content"))
+                    if os.path.isfile(os.path.join(tmp, "content", d, "_series.yaml")))[0]
+    files = sorted(f for f in os.listdir(os.path.join(tmp, "content", series))
+                   if f.endswith(".yaml") and f != "_series.yaml")
+    path = os.path.join(tmp, "content", series, files[0])
+    page = f"http://127.0.0.1:{port}/projects/{files[0][:-5]}.html"
+    original = open(path, encoding="utf-8").read()
+    times = []
+    for i in range(runs):
+        marker = f"計測{i}"
+        text = re.sub(r"^name: (.*)$", lambda m: f"name: \"{marker}\"", original, count=1, flags=re.M)
+        start = time.perf_counter()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        while True:
+            body = urllib.request.urlopen(page).read().decode("utf-8")
+            if marker in body:
+                break
+            if time.perf_counter() - start > 10:
+                raise SystemExit("timed out")
+            time.sleep(0.002)
+        times.append((time.perf_counter() - start) * 1000)
+        time.sleep(0.1)
+    print(f"{len(times)} edits of {series}/{files[0]}: min {min(times):.0f} ms, "
+          f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")
+finally:
+    proc.kill()
+    shutil.rmtree(tmp)
