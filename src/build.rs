@@ -101,11 +101,29 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<usize, BuildError> {
     }
     timings.stages.push(("load", t.elapsed()));
     let theme = Theme::load(o.theme.as_deref()).map_err(BuildError::Content)?;
+    progress(
+        o,
+        t,
+        &format!(
+            "{} 件の事業からページとデータを作成中",
+            content.project_count()
+        ),
+    );
     let files = generate(&content, &theme, None, timings).map_err(BuildError::Content)?;
-    let t = Instant::now();
+    progress(o, t, &format!("{} 件のファイルを書き込み中", files.len()));
+    let t2 = Instant::now();
     output::write_site(&o.output, &files).map_err(BuildError::Io)?;
+    let t = t2;
     timings.stages.push(("write", t.elapsed()));
     Ok(files.len())
+}
+
+/// Shows progress on a terminal, only once a build has taken a while.
+fn progress(o: &Options, start: Instant, msg: &str) {
+    use std::io::IsTerminal;
+    if !o.quiet && start.elapsed() > Duration::from_millis(500) && std::io::stderr().is_terminal() {
+        eprint!("\r{msg}…\x1b[K");
+    }
 }
 
 /// Runs a build from the CLI.

@@ -233,9 +233,15 @@ pub fn export(content: &Content, created: &str) -> Vec<OutFile> {
     }
 
     // Per project and per department.
-    for (_, p) in content.projects() {
-        let record = file.projects.iter().find(|r| r.id == p.id);
-        let t = tables::projects(content, |q| q.id == p.id);
+    // Records are in the same order as `content.projects()`.
+    let mut by_dept: std::collections::BTreeMap<&str, Vec<_>> = std::collections::BTreeMap::new();
+    for (i, (s, p)) in content.projects().enumerate() {
+        by_dept
+            .entry(p.doc.department.as_str())
+            .or_default()
+            .push((s, p));
+        let record = file.projects.get(i).filter(|r| r.id == p.id);
+        let t = tables::projects_of(content, &[(s, p)]);
         for path in project_files(&p.id) {
             if path.ends_with(".csv") {
                 out.push(OutFile {
@@ -248,7 +254,10 @@ pub fn export(content: &Content, created: &str) -> Vec<OutFile> {
         }
     }
     for d in &content.org.departments {
-        let t = tables::projects(content, |q| q.doc.department == d.id);
+        let t = tables::projects_of(
+            content,
+            by_dept.get(d.id.as_str()).map_or(&[][..], |v| v.as_slice()),
+        );
         for path in department_files(&d.id) {
             out.push(OutFile {
                 path,

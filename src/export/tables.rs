@@ -526,9 +526,14 @@ fn projects_columns<'a>(content: &Content) -> Vec<Column<ProjectYear<'a>>> {
 
 /// `projects.csv` restricted to the projects `keep` accepts.
 pub fn projects(content: &Content, keep: impl Fn(&Project) -> bool) -> Table {
-    let items: Vec<ProjectYear> = content
-        .projects()
-        .filter(|(_, p)| keep(p))
+    let chosen: Vec<(&Series, &Project)> = content.projects().filter(|(_, p)| keep(p)).collect();
+    projects_of(content, &chosen)
+}
+
+/// `projects.csv` rows of the given projects, in the given order.
+pub fn projects_of(content: &Content, chosen: &[(&Series, &Project)]) -> Table {
+    let items: Vec<ProjectYear> = chosen
+        .iter()
         .flat_map(|(s, p)| project_years(content, s, p))
         .collect();
     Table::new(

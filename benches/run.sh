@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Benchmark a full hyoka build against a Hugo build of the same N items.
+# Usage: benches/run.sh [N...]        (default: 1000 10000)
+# Env:   RUNS=3 (runs per tool per N, alternating hyoka/Hugo), SHM=/dev/shm
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUNS=${RUNS:-3}
+SHM=${SHM:-/dev/shm}
+[ $# -eq 0 ] && set -- 1000 10000
+
+command -v hugo >/dev/null || { echo "hugo missing: apt-get install -y --no-install-recommends hugo" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+cargo build --release --quiet
+HYOKA=$ROOT/target/release/hyoka
+
+WORK=$(mktemp -d "$SHM/hyoka-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# /usr/bin/time -v output -> "wall_seconds max_rss_kb"
+parse_time() {
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n=split($2,p,":"); w=0; for(i=1;i<=n;i++) w=w*60+p[i] }
+    /Maximum resident set size/ { r=$2 }
+    END { printf "%.3f %d\n", w, r }' "$1"
+}
+median() { sort -g | awk '{a[NR]=$1} END { print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2 }'; }
+maxof() { sort -g | tail -1; }
+
+echo "hyoka $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(hugo version | cut -d' ' -f1-2), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+for N in "$@"; do
+  C=$WORK/content-$N; H=$WORK/hugo-$N
+  t0=$(date +%s.%N)
+  python3 benches/gen_corpus.py "$N" "$C"
+  python3 benches/gen_hugo.py "$C" "$H"
+  echo
+  echo "== N=$N  (corpus $(du -sh "$C" | cut -f1), generated in $(echo "$(date +%s.%N) - $t0" | bc) s)"
+  : >"$WORK/hy.$N"; : >"$WORK/hu.$N"
+  for r in $(seq 1 "$RUNS"); do
+    rm -rf "$WORK/out-hyoka" "$WORK/out-hugo"
+    /usr/bin/time -v -o "$WORK/time" "$HYOKA" -v build --content "$C" --output "$WORK/out-hyoka" \
+      2>"$WORK/stages.$N.$r" >/dev/null
+    read -r w m < <(parse_time "$WORK/time"); echo "$w $m" >>"$WORK/hy.$N"
+    echo "  run $r hyoka: ${w}s  ${m} KB"
+    (cd "$H" && /usr/bin/time -v -o "$WORK/time" hugo --minify=false --quiet --destination "$WORK/out-hugo" >/dev/null)
+    read -r w m < <(parse_time "$WORK/time"); echo "$w $m" >>"$WORK/hu.$N"
+    echo "  run $r hugo:  ${w}s  ${m} KB"
+  done
+  hyw=$(cut -d' ' -f1 "$WORK/hy.$N" | median); hym=$(cut -d' ' -f2 "$WORK/hy.$N" | maxof)
+  huw=$(cut -d' ' -f1 "$WORK/hu.$N" | median); hum=$(cut -d' ' -f2 "$WORK/hu.$N" | maxof)
+  hyf=$(find "$WORK/out-hyoka" -type f | wc -l); huf=$(find "$WORK/out-hugo" -type f | wc -l)
+  printf '  %-6s median wall %8.3f s   peak RSS %8.1f MB   files %s\n' hyoka "$hyw" "$(echo "$hym/1024" | bc -l)" "$hyf"
+  printf '  %-6s median wall %8.3f s   peak RSS %8.1f MB   files %s\n' hugo "$huw" "$(echo "$hum/1024" | bc -l)" "$huf"
+  printf '  ratio hyoka/hugo (median wall): %.2f\n' "$(echo "$hyw/$huw" | bc -l)"
+  echo "  hyoka stages (ms; median over runs):"
+  cat "$WORK"/stages."$N".* | awk '/^  [^ ]+ +[0-9.]+ ms$/ {
+        if (!($1 in c)) o[++k]=$1; c[$1]++; v[$1, c[$1]]=$2 }
+      END { for (i=1;i<=k;i++) { s=o[i]; n=c[s];
+              for (a=1;a<=n;a++) x[a]=v[s,a];
+              for (a=1;a<=n;a++) for (b=a+1;b<=n;b++) if (x[b]<x[a]) { t=x[a]; x[a]=x[b]; x[b]=t }
+              m=(n%2)?x[(n+1)/2]:(x[n/2]+x[n/2+1])/2; printf "    %-14s %10.1f\n", s, m } }'
+  rm -rf "$C" "$H" "$WORK/out-hyoka" "$WORK/out-hugo"
+done
