@@ -27,6 +27,24 @@ pub struct LevelCount {
     pub share: f64,
 }
 
+impl LevelCount {
+    /// `count` projects at level `code`, out of `rated` rated projects.
+    pub fn new(code: &str, label: Option<&str>, color: &str, count: usize, rated: usize) -> Self {
+        LevelCount {
+            code: code.to_string(),
+            label: label.map(str::to_string),
+            color: color.to_string(),
+            count,
+            percent: round_percent(count, rated),
+            share: if rated == 0 {
+                0.0
+            } else {
+                count as f64 * 100.0 / rated as f64
+            },
+        }
+    }
+}
+
 /// How the projects of one set were rated in one period.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Distribution {
@@ -81,18 +99,7 @@ pub fn distribution<'a>(
         .iter()
         .map(|l| {
             let count = counts.get(l.code.as_str()).copied().unwrap_or(0);
-            LevelCount {
-                code: l.code.clone(),
-                label: l.label.clone(),
-                color: l.color.clone(),
-                count,
-                percent: round_percent(count, rated),
-                share: if rated == 0 {
-                    0.0
-                } else {
-                    count as f64 * 100.0 / rated as f64
-                },
-            }
+            LevelCount::new(&l.code, l.label.as_deref(), &l.color, count, rated)
         })
         .collect();
     let summary_count: usize = levels

@@ -49,7 +49,6 @@ pub enum BuildError {
 pub fn generate(
     content: &Content,
     theme: &Theme,
-    base_url: Option<String>,
     timings: &mut Timings,
 ) -> Result<Vec<OutFile>, Diagnostics> {
     let t = Instant::now();
@@ -67,14 +66,7 @@ pub fn generate(
         })
         .collect();
     let t = Instant::now();
-    let mut files = render::render(
-        content,
-        theme,
-        &RenderInput {
-            base_url,
-            downloads,
-        },
-    )?;
+    let mut files = render::render(content, theme, &RenderInput { downloads })?;
     timings.stages.push(("render+charts", t.elapsed()));
     files.append(&mut data);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -109,7 +101,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<usize, BuildError> {
             content.project_count()
         ),
     );
-    let files = generate(&content, &theme, None, timings).map_err(BuildError::Content)?;
+    let files = generate(&content, &theme, timings).map_err(BuildError::Content)?;
     progress(o, t, &format!("{} 件のファイルを書き込み中", files.len()));
     let t2 = Instant::now();
     output::write_site(&o.output, &files).map_err(BuildError::Io)?;

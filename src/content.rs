@@ -1,6 +1,5 @@
 //! The loaded, checked content: what every later stage reads.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::fiscal::FiscalYear;
@@ -79,16 +78,6 @@ impl Content {
     /// Number of projects.
     pub fn project_count(&self) -> usize {
         self.series.iter().map(|s| s.projects.len()).sum()
-    }
-
-    /// Department ids → index, for fast lookups.
-    pub fn department_index(&self) -> BTreeMap<&str, usize> {
-        self.org
-            .departments
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
-            .collect()
     }
 }
 

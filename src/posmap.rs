@@ -63,11 +63,6 @@ impl PosMap {
             _ => self.value(path),
         }
     }
-
-    /// Whether the document has a value at `path`.
-    pub fn contains(&self, path: &[Seg]) -> bool {
-        self.values.contains_key(path)
-    }
 }
 
 enum Frame {

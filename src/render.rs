@@ -19,8 +19,6 @@ use crate::theme::Theme;
 /// Extra inputs of a render.
 #[derive(Debug, Clone, Default)]
 pub struct RenderInput {
-    /// Base URL for sitemap / canonical / OGP (overrides site.yaml).
-    pub base_url: Option<String>,
     /// Downloads for the downloads page.
     pub downloads: Vec<DownloadView>,
 }
@@ -789,11 +787,14 @@ pub fn render(
     input: &RenderInput,
 ) -> Result<Vec<OutFile>, Diagnostics> {
     let env = environment(theme)?;
-    let base_url = input
-        .base_url
-        .clone()
-        .or_else(|| content.site.base_url.clone())
-        .map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
+    // Only sitemap, canonical and OGP use it; `--base-url` is already in
+    // `content.site` (the build sets it there so the export sees it too).
+    let base_url =
+        content
+            .site
+            .base_url
+            .clone()
+            .map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
     let site = SiteView {
         title: content.site.title.clone(),
         municipality: content.site.municipality.clone(),

@@ -41,7 +41,7 @@ pub fn rebuild(content: &Path, theme: Option<&Path>, shared: &Shared) {
     let start = Instant::now();
     let result = crate::load::load(content).and_then(|c| {
         let t = Theme::load(theme)?;
-        generate(&c, &t, None, &mut Timings::default())
+        generate(&c, &t, &mut Timings::default())
     });
     let (lock, cvar) = &**shared;
     let mut st = match lock.lock() {

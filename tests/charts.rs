@@ -1,22 +1,11 @@
 //! The SVG charts: well-formed, accessible, faithful to the numbers,
 //! deterministic.
 
-use hyoka::aggregate::{round_percent, Distribution, LevelCount};
+use hyoka::aggregate::{Distribution, LevelCount};
 use hyoka::charts::{cost_chart, indicator_chart, rating_chart, CostPoint, IndicatorPoint};
 
 fn level(code: &str, label: Option<&str>, color: &str, count: usize, rated: usize) -> LevelCount {
-    LevelCount {
-        code: code.to_string(),
-        label: label.map(str::to_string),
-        color: color.to_string(),
-        count,
-        percent: round_percent(count, rated),
-        share: if rated == 0 {
-            0.0
-        } else {
-            count as f64 * 100.0 / rated as f64
-        },
-    }
+    LevelCount::new(code, label, color, count, rated)
 }
 
 /// The ICT plan's 令和3年度 result: 50 A, 7 B, no C or D, one system unrated.
