@@ -5,11 +5,13 @@
 //! would need system fonts to do better, so every label sits at a position
 //! computed from a conservative estimate ([`text_width`]) and long text is
 //! wrapped by hand. plotters draws the shapes and the text into a string
-//! ([`SVGBackend::with_string`]); the result is then finished by hand: the
-//! root element gets `role="img"`, `aria-labelledby` pointing at a `<title>`
-//! and a `<desc>` that says every number in words, a `viewBox` without a fixed
-//! size (the page's CSS sizes the chart, e.g. `svg.hyoka-chart { width: 100%;
-//! max-width: 36rem; height: auto }`) and one `font-family` for all text.
+//! ([`SVGBackend::with_string`], called through its [`DrawingBackend`]
+//! methods, as a drawing area would); the result is then finished by hand in
+//! one pass: the root element gets `role="img"`, `aria-labelledby` pointing
+//! at a `<title>` and a `<desc>` that says every number in words, a `viewBox`
+//! without a fixed size (the page's CSS sizes the chart, e.g.
+//! `svg.hyoka-chart { width: 100%; max-width: 36rem; height: auto }`) and one
+//! `font-family` for all text.
 //!
 //! Colours: text is `#1f2328` (15:1 on white) or `#59636e` (6:1); bars and
 //! lines are at least 3:1 against the white background (a level colour that is
@@ -21,6 +23,9 @@
 //! the chart's content (title included), so two different charts on one page
 //! never share an id.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle};
@@ -30,8 +35,10 @@ use crate::aggregate::Distribution;
 /// The font stack every chart's text uses (set once on the root element).
 pub const FONT_FAMILY: &str = "\"Hiragino Sans\",\"Hiragino Kaku Gothic ProN\",\"Yu Gothic\",\"Noto Sans JP\",\"Noto Sans CJK JP\",Meiryo,sans-serif";
 
-/// Name given to plotters for every text; removed again when finishing.
-const FONT_SENTINEL: &str = "hyoka-chart-font";
+/// Font family given to plotters for every text; its attribute is removed
+/// again when finishing (the root element sets [`FONT_FAMILY`]). Empty, so
+/// plotters has the least to copy.
+const FONT_SENTINEL: &str = "";
 
 /// Width of every chart's coordinate system (`viewBox`).
 const WIDTH: i32 = 400;
@@ -74,6 +81,11 @@ pub fn rating_chart(title: &str, dist: &Distribution) -> String {
     scene.title(title, &mut y);
     y += 6;
 
+    let names: Vec<String> = dist
+        .levels
+        .iter()
+        .map(|l| level_name(&l.code, l.label.as_deref()))
+        .collect();
     let count_labels: Vec<String> = dist
         .levels
         .iter()
@@ -95,9 +107,8 @@ pub fn rating_chart(title: &str, dist: &Distribution) -> String {
         .unwrap_or(0)
         .max(1);
 
-    for (level, count_label) in dist.levels.iter().zip(&count_labels) {
-        let name = level_name(&level.code, level.label.as_deref());
-        for line in wrap(&name, f64::from(WIDTH - 2 * PAD), 14.0) {
+    for ((level, name), count_label) in dist.levels.iter().zip(&names).zip(&count_labels) {
+        for line in wrap(name, f64::from(WIDTH - 2 * PAD), 14.0) {
             scene.text(PAD, y + 10, line, 14.0, HPos::Left, TEXT, true);
             y += 20;
         }
@@ -114,7 +125,7 @@ pub fn rating_chart(title: &str, dist: &Distribution) -> String {
         scene.text(
             bar_x0 + len + 6,
             y + 10,
-            count_label.clone(),
+            count_label.as_str(),
             14.0,
             HPos::Left,
             TEXT,
@@ -129,19 +140,16 @@ pub fn rating_chart(title: &str, dist: &Distribution) -> String {
         y += 18;
     }
 
-    let parts: Vec<String> = dist
-        .levels
-        .iter()
-        .map(|l| {
-            format!(
-                "{}: {}件（{}%）",
-                level_name(&l.code, l.label.as_deref()),
-                l.count,
-                l.percent
-            )
-        })
-        .collect();
-    let desc = format!("{}。{}", parts.join("、"), note);
+    let mut desc = String::with_capacity(64 * names.len() + note.len());
+    for (i, (l, name)) in dist.levels.iter().zip(&names).enumerate() {
+        if i > 0 {
+            desc.push('、');
+        }
+        // Writing into a String cannot fail.
+        write!(desc, "{name}: {}件（{}%）", l.count, l.percent).ok();
+    }
+    desc.push('。');
+    desc.push_str(&note);
     scene.finish("rating", title, &desc, y + PAD)
 }
 
@@ -182,20 +190,19 @@ pub fn cost_chart(title: &str, unit: &str, points: &[CostPoint]) -> Option<Strin
     let groups: Vec<GroupData> = points
         .iter()
         .map(|p| {
-            let mut slots = vec![
-                Slot {
-                    value: p.budget.map(|v| v as f64),
-                    style: BarStyle::Outline(BLUE),
+            let mut slots = Vec::with_capacity(3);
+            slots.push(Slot {
+                value: p.budget.map(|v| v as f64),
+                style: BarStyle::Outline(BLUE),
+            });
+            slots.push(Slot {
+                value: p.settlement.map(|v| v as f64),
+                style: if p.settlement_estimated {
+                    BarStyle::Striped(BLUE)
+                } else {
+                    BarStyle::Solid(BLUE)
                 },
-                Slot {
-                    value: p.settlement.map(|v| v as f64),
-                    style: if p.settlement_estimated {
-                        BarStyle::Striped(BLUE)
-                    } else {
-                        BarStyle::Solid(BLUE)
-                    },
-                },
-            ];
+            });
             if with_staff {
                 slots.push(Slot {
                     value: p.staff_cost.map(|v| v as f64),
@@ -203,7 +210,7 @@ pub fn cost_chart(title: &str, unit: &str, points: &[CostPoint]) -> Option<Strin
                 });
             }
             GroupData {
-                label: p.label.clone(),
+                label: &p.label,
                 slots,
                 above: None,
             }
@@ -227,32 +234,41 @@ pub fn cost_chart(title: &str, unit: &str, points: &[CostPoint]) -> Option<Strin
         legend.push(LegendItem::note(format!("{MISSING_MARK} データなし")));
     }
 
-    let money = |v: Option<i64>| match v {
-        Some(v) => format!("{}{unit}", fmt_int(v)),
-        None => NO_DATA.to_string(),
+    // "単位：千円。H29: 予算現額 12,500千円、決算額 …。H30: データなし。"
+    let money = |desc: &mut String, v: Option<i64>| match v {
+        Some(v) => {
+            desc.push_str(&fmt_int(v));
+            desc.push_str(unit);
+        }
+        None => desc.push_str(NO_DATA),
     };
-    let parts: Vec<String> = points
-        .iter()
-        .map(|p| {
-            if !any(p) {
-                return format!("{}: {NO_DATA}", p.label);
-            }
-            let mut s = format!(
-                "{}: 予算現額 {}、決算額 {}",
-                p.label,
-                money(p.budget),
-                money(p.settlement)
-            );
-            if p.settlement_estimated && p.settlement.is_some() {
-                s.push_str("（見込み）");
-            }
-            if with_staff {
-                s.push_str(&format!("、人件費 {}", money(p.staff_cost)));
-            }
-            s
-        })
-        .collect();
-    let desc = format!("単位：{unit}。{}。", parts.join("。"));
+    let mut desc = String::with_capacity(32 + points.len() * (96 + 3 * unit.len()));
+    desc.push_str("単位：");
+    desc.push_str(unit);
+    desc.push('。');
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 {
+            desc.push('。');
+        }
+        desc.push_str(&p.label);
+        if !any(p) {
+            desc.push_str(": ");
+            desc.push_str(NO_DATA);
+            continue;
+        }
+        desc.push_str(": 予算現額 ");
+        money(&mut desc, p.budget);
+        desc.push_str("、決算額 ");
+        money(&mut desc, p.settlement);
+        if p.settlement_estimated && p.settlement.is_some() {
+            desc.push_str("（見込み）");
+        }
+        if with_staff {
+            desc.push_str("、人件費 ");
+            money(&mut desc, p.staff_cost);
+        }
+    }
+    desc.push('。');
 
     let spec = GroupedSpec {
         kind: "cost",
@@ -299,7 +315,7 @@ pub fn indicator_chart(
     let groups: Vec<GroupData> = points
         .iter()
         .map(|p| GroupData {
-            label: p.label.clone(),
+            label: &p.label,
             slots: vec![
                 Slot {
                     value: p.target,
@@ -328,33 +344,40 @@ pub fn indicator_chart(
         legend.push(LegendItem::note(format!("{MISSING_MARK} データなし")));
     }
 
-    let value = |v: Option<f64>| match v {
-        Some(v) => format!("{}{u}", fmt_num(v)),
-        None => NO_DATA.to_string(),
+    // "単位：%。H30: 目標 85%、実績 90.2%、達成率 106.1%。R2: データなし。"
+    let value = |desc: &mut String, v: Option<f64>| match v {
+        Some(v) => {
+            desc.push_str(&fmt_num(v));
+            desc.push_str(u);
+        }
+        None => desc.push_str(NO_DATA),
     };
-    let parts: Vec<String> = points
-        .iter()
-        .map(|p| {
-            if p.target.is_none() && p.result.is_none() {
-                return format!("{}: {NO_DATA}", p.label);
-            }
-            let mut s = format!(
-                "{}: 目標 {}、実績 {}",
-                p.label,
-                value(p.target),
-                value(p.result)
-            );
-            if let (Some(a), Some(_)) = (p.achievement, p.result) {
-                s.push_str(&format!("、達成率 {}%", fmt_num(a)));
-            }
-            s
-        })
-        .collect();
-    let mut desc = String::new();
+    let mut desc = String::with_capacity(32 + points.len() * (96 + 2 * u.len()));
     if let Some(unit) = unit {
-        desc.push_str(&format!("単位：{unit}。"));
+        desc.push_str("単位：");
+        desc.push_str(unit);
+        desc.push('。');
     }
-    desc.push_str(&parts.join("。"));
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 {
+            desc.push('。');
+        }
+        desc.push_str(&p.label);
+        if p.target.is_none() && p.result.is_none() {
+            desc.push_str(": ");
+            desc.push_str(NO_DATA);
+            continue;
+        }
+        desc.push_str(": 目標 ");
+        value(&mut desc, p.target);
+        desc.push_str("、実績 ");
+        value(&mut desc, p.result);
+        if let (Some(a), Some(_)) = (p.achievement, p.result) {
+            desc.push_str("、達成率 ");
+            desc.push_str(&fmt_num(a));
+            desc.push('%');
+        }
+    }
     desc.push('。');
 
     let spec = GroupedSpec {
@@ -413,14 +436,14 @@ struct Slot {
     style: BarStyle,
 }
 
-struct GroupData {
-    label: String,
+struct GroupData<'a> {
+    label: &'a str,
     slots: Vec<Slot>,
     /// Text written above the group's bars.
     above: Option<String>,
 }
 
-impl GroupData {
+impl GroupData<'_> {
     fn is_empty(&self) -> bool {
         self.slots.iter().all(|s| s.value.is_none())
     }
@@ -455,7 +478,7 @@ struct GroupedSpec<'a> {
     desc: String,
     legend: Vec<LegendItem>,
     unit_caption: Option<String>,
-    groups: Vec<GroupData>,
+    groups: Vec<GroupData<'a>>,
 }
 
 fn grouped_chart(spec: &GroupedSpec) -> String {
@@ -483,21 +506,21 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
             scene.text(
                 x + 20,
                 y + 10,
-                item.text.clone(),
+                item.text.as_str(),
                 13.0,
                 HPos::Left,
                 TEXT,
                 false,
             );
         } else {
-            scene.text(x, y + 10, item.text.clone(), 13.0, HPos::Left, TEXT, false);
+            scene.text(x, y + 10, item.text.as_str(), 13.0, HPos::Left, TEXT, false);
         }
         x += w + 16;
     }
     y += line_h + 4;
 
     if let Some(caption) = &spec.unit_caption {
-        scene.text(PAD, y + 8, caption.clone(), 12.0, HPos::Left, MUTED, false);
+        scene.text(PAD, y + 8, caption.as_str(), 12.0, HPos::Left, MUTED, false);
         y += 16;
     }
 
@@ -544,7 +567,7 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
         let total = bar_w * k;
         let bx0 = gx0 + (group_w - total) / 2.0;
 
-        let label_size = if text_width(&g.label, 13.0) > group_w - 2.0 {
+        let label_size = if text_width(g.label, 13.0) > group_w - 2.0 {
             11.0
         } else {
             13.0
@@ -552,7 +575,7 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
         scene.text(
             cx,
             bottom + 14,
-            g.label.clone(),
+            g.label,
             label_size,
             HPos::Center,
             TEXT,
@@ -562,15 +585,7 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
         if g.is_empty() {
             let mid = (top + bottom) / 2;
             if text_width(NO_DATA, 12.0) <= group_w - 4.0 {
-                scene.text(
-                    cx,
-                    mid,
-                    NO_DATA.to_string(),
-                    12.0,
-                    HPos::Center,
-                    MUTED,
-                    false,
-                );
+                scene.text(cx, mid, NO_DATA, 12.0, HPos::Center, MUTED, false);
             } else {
                 // Too narrow: written vertically (縦書き), one upright
                 // character under the other, the long vowel mark turned.
@@ -597,22 +612,14 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
                     highest = highest.min(vy);
                 }
                 Some(_) => {
-                    scene.text(
-                        scx,
-                        zero_y - 9,
-                        "0".to_string(),
-                        13.0,
-                        HPos::Center,
-                        MUTED,
-                        false,
-                    );
+                    scene.text(scx, zero_y - 9, "0", 13.0, HPos::Center, MUTED, false);
                     highest = highest.min(zero_y - 16);
                 }
                 None => {
                     scene.text(
                         scx,
                         zero_y - 9,
-                        MISSING_MARK.to_string(),
+                        MISSING_MARK,
                         13.0,
                         HPos::Center,
                         MUTED,
@@ -626,7 +633,7 @@ fn grouped_chart(spec: &GroupedSpec) -> String {
             scene.text(
                 cx,
                 highest - 9,
-                above.clone(),
+                above.as_str(),
                 12.0,
                 HPos::Center,
                 TEXT,
@@ -697,6 +704,14 @@ impl Axis {
     }
 
     fn label(&self, v: f64) -> String {
+        // An integer needs no float formatting (but "-0" stays "-0").
+        if self.decimals == 0
+            && v.fract() == 0.0
+            && v.abs() < 1e15
+            && (v != 0.0 || v.is_sign_positive())
+        {
+            return group_digits(&(v as i64).to_string());
+        }
         let s = format!("{:.*}", self.decimals, v);
         group_digits(&s)
     }
@@ -713,6 +728,12 @@ fn fmt_int(v: i64) -> String {
 /// A number as the sheets print it: no trailing zeros, at most two decimals,
 /// thousands separators.
 fn fmt_num(v: f64) -> String {
+    // Within a millionth of an integer, rounding to two decimals gives the
+    // integer: the same digits without formatting a float.
+    let n = v.round();
+    if (v - n).abs() < 1e-6 && n.abs() < 1e15 {
+        return group_digits(&(n as i64).to_string());
+    }
     let s = format!("{v:.2}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -818,31 +839,41 @@ fn wrap(s: &str, max_width: f64, size: f64) -> Vec<String> {
     let last_is_short = lines
         .last()
         .is_some_and(|l| text_width(l, size) < max_width / 3.0);
-    if lines.len() < 2 || !last_is_short {
-        return lines;
-    }
-    let mut width = max_width;
-    let step = size / 2.0;
-    while width - step > size && wrap_greedy(s, width - step, size).len() == lines.len() {
-        width -= step;
-    }
-    wrap_greedy(s, width, size)
+    let lines = if lines.len() < 2 || !last_is_short {
+        lines
+    } else {
+        let mut width = max_width;
+        let step = size / 2.0;
+        while width - step > size && wrap_greedy(s, width - step, size).len() == lines.len() {
+            width -= step;
+        }
+        wrap_greedy(s, width, size)
+    };
+    lines.into_iter().map(str::to_string).collect()
 }
 
 /// Greedy line breaking by estimated width: between any two Japanese
 /// characters, at spaces between Latin words, never before closing
-/// punctuation.
-fn wrap_greedy(s: &str, max_width: f64, size: f64) -> Vec<String> {
+/// punctuation. The lines are slices of `s`.
+fn wrap_greedy(s: &str, max_width: f64, size: f64) -> Vec<&str> {
     let mut lines = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
-        let fits = text_width(&cur, size) + char_em(c) * size <= max_width;
+    // The current line is `s[start..pos]`; `cur_em` is the sum of its
+    // `char_em`, added up in the same order as `text_width` does, so
+    // `cur_em * size == text_width(&s[start..pos], size)`.
+    let mut start = 0;
+    let mut cur_em = 0.0;
+    for (pos, c) in s.char_indices() {
+        let cur = &s[start..pos];
+        let em = char_em(c);
+        let fits = cur_em * size + em * size <= max_width;
         if fits || cur.is_empty() || no_line_start(c) {
-            cur.push(c);
+            cur_em += em;
             continue;
         }
         if c == ' ' {
-            lines.push(std::mem::take(&mut cur));
+            lines.push(cur);
+            start = pos + c.len_utf8();
+            cur_em = 0.0;
             continue;
         }
         // Break at the last phrase boundary (a space, after 、。」）, before
@@ -859,14 +890,19 @@ fn wrap_greedy(s: &str, max_width: f64, size: f64) -> Vec<String> {
             .find(|&i| i > 0 && i < cur.len() && text_width(&cur[..i], size) >= 0.6 * max_width);
         match word_start {
             Some(i) => {
-                let rest = cur.split_off(i);
-                lines.push(cur.trim_end().to_string());
-                cur = rest;
+                lines.push(cur[..i].trim_end());
+                start += i;
+                cur_em = s[start..pos].chars().map(char_em).sum();
             }
-            None => lines.push(std::mem::take(&mut cur)),
+            None => {
+                lines.push(cur);
+                start = pos;
+                cur_em = 0.0;
+            }
         }
-        cur.push(c);
+        cur_em += em;
     }
+    let cur = &s[start..];
     if !cur.is_empty() || lines.is_empty() {
         lines.push(cur);
     }
@@ -912,17 +948,17 @@ fn contrast(a: RGBColor, b: RGBColor) -> f64 {
 // ---------------------------------------------------------------------------
 // Scene: shapes laid out first, drawn with plotters once the height is known
 
-struct TextOp {
+struct TextOp<'a> {
     x: i32,
     y: i32,
-    text: String,
+    text: Cow<'a, str>,
     size: f64,
     anchor: HPos,
     color: RGBColor,
     bold: bool,
 }
 
-enum Op {
+enum Op<'a> {
     Rect {
         x0: i32,
         y0: i32,
@@ -930,15 +966,25 @@ enum Op {
         y1: i32,
         color: RGBColor,
     },
-    Text(TextOp),
+    Text(TextOp<'a>),
 }
 
-#[derive(Default)]
-struct Scene {
-    ops: Vec<Op>,
+/// The shapes and texts of one chart, in drawing order; texts borrow from
+/// the chart's input where they can.
+struct Scene<'a> {
+    ops: Vec<Op<'a>>,
 }
 
-impl Scene {
+impl Default for Scene<'_> {
+    fn default() -> Self {
+        // Enough for most charts without growing.
+        Scene {
+            ops: Vec::with_capacity(64),
+        }
+    }
+}
+
+impl<'a> Scene<'a> {
     /// A filled rectangle (also used for every line: crisp and simple).
     fn rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor) {
         self.ops.push(Op::Rect {
@@ -983,7 +1029,7 @@ impl Scene {
         &mut self,
         x: i32,
         y: i32,
-        text: String,
+        text: impl Into<Cow<'a, str>>,
         size: f64,
         anchor: HPos,
         color: RGBColor,
@@ -992,7 +1038,7 @@ impl Scene {
         self.ops.push(Op::Text(TextOp {
             x,
             y,
-            text,
+            text: text.into(),
             size,
             anchor,
             color,
@@ -1009,14 +1055,26 @@ impl Scene {
     }
 
     /// Draws the scene with plotters and finishes the SVG.
+    ///
+    /// The ops are drawn by calling the [`DrawingBackend`] methods of the
+    /// [`SVGBackend`] directly, with exactly the arguments plotters' root
+    /// drawing area would pass for a `Rectangle` or `Text` element: points
+    /// clamped to the canvas and rectangle corners put in order.
     fn finish(self, kind: &str, title: &str, desc: &str, height: i32) -> String {
-        let mut raw = String::new();
+        let canvas = (WIDTH as u32, height as u32);
+        // Clamp like plotters' root area (`Rect::truncate`), whose bounds
+        // come from the backend size.
+        let (max_x, max_y) = (canvas.0 as i32, canvas.1 as i32);
+        let clamp = |x: i32, y: i32| (x.min(max_x).max(0), y.min(max_y).max(0));
+
+        let mut raw = String::with_capacity(self.raw_capacity());
         {
-            let root = SVGBackend::with_string(&mut raw, (WIDTH as u32, height as u32))
-                .into_drawing_area();
+            let mut svg = SVGBackend::with_string(&mut raw, canvas);
+            let mut styles = TextStyles::default();
             // Drawing into a String cannot fail; errors are ignored rather
             // than turned into panics.
-            root.fill(&BACKGROUND).ok();
+            svg.draw_rect((0, 0), (max_x, max_y), &BACKGROUND.to_backend_color(), true)
+                .ok();
             for op in &self.ops {
                 match op {
                     Op::Rect {
@@ -1026,32 +1084,95 @@ impl Scene {
                         y1,
                         color,
                     } => {
-                        root.draw(&Rectangle::new([(*x0, *y0), (*x1, *y1)], color.filled()))
-                            .ok();
+                        let (ax, ay) = clamp(*x0, *y0);
+                        let (bx, by) = clamp(*x1, *y1);
+                        svg.draw_rect(
+                            (ax.min(bx), ay.min(by)),
+                            (ax.max(bx), ay.max(by)),
+                            &color.to_backend_color(),
+                            true,
+                        )
+                        .ok();
                     }
                     Op::Text(t) => {
-                        let weight = if t.bold {
-                            FontStyle::Bold
-                        } else {
-                            FontStyle::Normal
-                        };
-                        // plotters writes font-size as size / 1.24.
-                        let font =
-                            FontDesc::new(FontFamily::Name(FONT_SENTINEL), t.size * 1.24, weight);
-                        let style = font.color(&t.color).pos(Pos::new(t.anchor, VPos::Center));
-                        root.draw(&Text::new(t.text.as_str(), (t.x, t.y), style))
-                            .ok();
+                        svg.draw_text(&t.text, styles.get(t), clamp(t.x, t.y)).ok();
                     }
                 }
             }
-            root.present().ok();
+            svg.present().ok();
         }
         finish_svg(&raw, kind, title, desc, height)
+    }
+
+    /// A generous estimate of the length of plotters' output for this scene,
+    /// so the string it writes into is allocated once.
+    fn raw_capacity(&self) -> usize {
+        self.ops
+            .iter()
+            .map(|op| match op {
+                Op::Rect { .. } => 100,
+                Op::Text(t) => 180 + t.text.len(),
+            })
+            .sum::<usize>()
+            + 256
+    }
+}
+
+/// The text styles of one scene: plotters' [`TextStyle`] allocates, and a
+/// chart uses only a handful of different ones.
+#[derive(Default)]
+struct TextStyles {
+    styles: Vec<(TextKey, TextStyle<'static>)>,
+}
+
+/// What tells two [`TextStyle`]s of a scene apart.
+#[derive(PartialEq)]
+struct TextKey {
+    size: u64,
+    bold: bool,
+    color: RGBColor,
+    anchor: u8,
+}
+
+impl TextStyles {
+    fn get(&mut self, t: &TextOp) -> &TextStyle<'static> {
+        let key = TextKey {
+            size: t.size.to_bits(),
+            bold: t.bold,
+            color: t.color,
+            anchor: match t.anchor {
+                HPos::Left => 0,
+                HPos::Center => 1,
+                HPos::Right => 2,
+            },
+        };
+        let i = match self.styles.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let weight = if t.bold {
+                    FontStyle::Bold
+                } else {
+                    FontStyle::Normal
+                };
+                let style = TextStyle {
+                    // plotters writes font-size as size / 1.24.
+                    font: FontDesc::new(FontFamily::Name(FONT_SENTINEL), t.size * 1.24, weight),
+                    color: t.color.to_backend_color(),
+                    pos: Pos::new(t.anchor, VPos::Center),
+                };
+                self.styles.push((key, style));
+                self.styles.len() - 1
+            }
+        };
+        &self.styles[i].1
     }
 }
 
 // ---------------------------------------------------------------------------
 // Finishing plotters' output
+
+/// [`FONT_FAMILY`] escaped for an attribute value.
+const FONT_FAMILY_ATTR: &str = "&quot;Hiragino Sans&quot;,&quot;Hiragino Kaku Gothic ProN&quot;,&quot;Yu Gothic&quot;,&quot;Noto Sans JP&quot;,&quot;Noto Sans CJK JP&quot;,Meiryo,sans-serif";
 
 /// Replaces plotters' root element with an accessible one, adds `<title>` and
 /// `<desc>`, and tidies the text elements.
@@ -1060,89 +1181,255 @@ fn finish_svg(raw: &str, kind: &str, title: &str, desc: &str, height: i32) -> St
     let body_start = raw.find(">\n").map(|i| i + 2).unwrap_or(0);
     let body = tidy_body(&raw[body_start..]);
 
+    // The id depends on what the chart says (kind, title, and the
+    // description, which carries every number), not on the drawn body:
+    // equally unique within a page, and a quarter of the work to hash.
     let mut hasher = Fnv::default();
-    for part in [kind, title, desc, body.as_str()] {
+    for part in [kind, title, desc] {
         hasher.write(part.as_bytes());
         hasher.write(&[0]);
     }
-    let id = format!("hyoka-chart-{:016x}", hasher.0);
+    let mut id = String::with_capacity(28);
+    id.push_str("hyoka-chart-");
+    push_hex16(&mut id, hasher.0);
 
-    let mut out = String::with_capacity(body.len() + 512);
-    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\"");
-    out.push_str(&format!(" viewBox=\"0 0 {WIDTH} {height}\""));
-    out.push_str(&format!(
-        " class=\"hyoka-chart hyoka-chart-{}\"",
-        escape(kind)
-    ));
-    out.push_str(&format!(
-        " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\""
-    ));
-    out.push_str(&format!(" font-family=\"{}\">\n", escape(FONT_FAMILY)));
-    out.push_str(&format!(
-        "<title id=\"{id}-title\">{}</title>\n",
-        escape(title)
-    ));
-    out.push_str(&format!("<desc id=\"{id}-desc\">{}</desc>\n", escape(desc)));
+    let mut out = String::with_capacity(
+        body.len() + FONT_FAMILY_ATTR.len() + 4 * id.len() + title.len() + desc.len() + 320,
+    );
+    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
+    push_int(&mut out, i64::from(WIDTH));
+    out.push(' ');
+    push_int(&mut out, i64::from(height));
+    out.push_str("\" class=\"hyoka-chart hyoka-chart-");
+    escape_into(&mut out, kind);
+    out.push_str("\" role=\"img\" aria-labelledby=\"");
+    out.push_str(&id);
+    out.push_str("-title ");
+    out.push_str(&id);
+    out.push_str("-desc\" font-family=\"");
+    out.push_str(FONT_FAMILY_ATTR);
+    out.push_str("\">\n<title id=\"");
+    out.push_str(&id);
+    out.push_str("-title\">");
+    escape_into(&mut out, title);
+    out.push_str("</title>\n<desc id=\"");
+    out.push_str(&id);
+    out.push_str("-desc\">");
+    escape_into(&mut out, desc);
+    out.push_str("</desc>\n");
     out.push_str(&body);
     out
 }
 
 /// Removes the per-text font-family (the root sets it), the always-1
 /// opacities and the newlines plotters puts around text content, and writes
-/// font sizes back as round numbers.
+/// font sizes back as round numbers; one pass over plotters' output.
+///
+/// plotters escapes attribute values and text content, so a `"` always ends
+/// an attribute value, a `>` always ends a tag and the first `<` after a
+/// text's start tag starts its `</text>`.
 fn tidy_body(body: &str) -> String {
-    let s = body
-        .replace(&format!(" font-family=\"{FONT_SENTINEL}\""), "")
-        .replace(" opacity=\"1\"", "");
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s.as_str();
-    while let Some(i) = rest.find("font-size=\"") {
-        let (head, tail) = rest.split_at(i + "font-size=\"".len());
-        out.push_str(head);
-        let end = tail.find('"').unwrap_or(tail.len());
-        match tail[..end].parse::<f64>() {
-            Ok(v) => out.push_str(&fmt_num(v)),
-            Err(_) => out.push_str(&tail[..end]),
+    let mut out = String::with_capacity(body.len());
+    let mut sizes = FontSizes::default();
+    let mut rest = body;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        let (tag, after) = rest.split_at(rest.find('>').map_or(rest.len(), |gt| gt + 1));
+        rest = after;
+        if tag.starts_with("</") {
+            out.push_str(tag);
+            continue;
         }
-        rest = &tail[end..];
+        if !tidy_plotters_tag(&mut out, tag, &mut sizes) {
+            tidy_start_tag(&mut out, tag, &mut sizes);
+        }
+        if tag.starts_with("<text ") {
+            // "<text …>\ncontent\n</text>" → "<text …>content</text>".
+            let after = rest.strip_prefix('\n').unwrap_or(rest);
+            let close = match after.find('<') {
+                Some(c) if after[c..].starts_with("</text>") => c,
+                _ => after.find("</text>").unwrap_or(after.len()),
+            };
+            let content = &after[..close];
+            out.push_str(content.strip_suffix('\n').unwrap_or(content));
+            rest = &after[close..];
+        }
     }
     out.push_str(rest);
-    // "<text …>\ncontent\n</text>" → "<text …>content</text>". Text content is
-    // escaped by plotters, so the first '>' after "<text" ends the start tag.
-    let mut tidy = String::with_capacity(out.len());
-    let mut rest = out.as_str();
-    while let Some(i) = rest.find("<text ") {
-        let (head, tail) = rest.split_at(i);
-        tidy.push_str(head);
-        let Some(gt) = tail.find('>') else {
-            rest = tail;
+    out
+}
+
+/// `" opacity="1" fill="#`: the end of every rectangle and text start tag
+/// plotters writes, up to the colour's six hex digits.
+const OPACITY_FILL: &str = " opacity=\"1\" fill=\"#";
+
+/// The fast path for the two start tags the charts draw, as
+/// plotters-svg 0.3.7 writes them:
+///
+/// ```text
+/// <rect x="…" y="…" width="…" height="…" opacity="1" fill="#RRGGBB" stroke="none"/>
+/// <text x="…" y="…" dy="0.5ex" text-anchor="…" font-family="" font-size="…" opacity="1" fill="#RRGGBB"[ font-weight="bold"]>
+/// ```
+///
+/// Only the fixed parts around what changes are checked (nothing before
+/// them can hold a font or an opacity: the coordinates are integers, `dy`
+/// and `text-anchor` fixed words). Returns false, having written nothing,
+/// for any other tag, which [`tidy_start_tag`] then tidies attribute by
+/// attribute.
+fn tidy_plotters_tag<'a>(out: &mut String, tag: &'a str, sizes: &mut FontSizes<'a>) -> bool {
+    if tag.starts_with("<rect ") {
+        let Some((head, tail)) = split_opacity(tag, "\" stroke=\"none\"/>") else {
+            return false;
+        };
+        out.push_str(head);
+        out.push_str(tail);
+        return true;
+    }
+    if !tag.starts_with("<text ") {
+        return false;
+    }
+    let Some((head, tail)) =
+        split_opacity(tag, "\">").or_else(|| split_opacity(tag, "\" font-weight=\"bold\">"))
+    else {
+        return false;
+    };
+    // `head` ends with `font-size="…"`.
+    let Some(head) = head.strip_suffix('"') else {
+        return false;
+    };
+    let Some(open) = head.rfind('"') else {
+        return false;
+    };
+    let Some(start) = head[..=open]
+        .strip_suffix(" font-size=\"")
+        .and_then(|h| h.strip_suffix('"'))
+        .and_then(|h| h.strip_suffix(FONT_SENTINEL))
+        .and_then(|h| h.strip_suffix(" font-family=\""))
+    else {
+        return false;
+    };
+    out.push_str(start);
+    out.push_str(" font-size=\"");
+    out.push_str(sizes.tidy(&head[open + 1..]));
+    out.push('"');
+    out.push_str(tail);
+    true
+}
+
+/// Splits a start tag ending in `" opacity="1" fill="#RRGGBB{end}` into the
+/// part before ` opacity="1"` and the part from ` fill=` on.
+fn split_opacity<'a>(tag: &'a str, end: &str) -> Option<(&'a str, &'a str)> {
+    let head = tag.strip_suffix(end)?;
+    let head = head.get(..head.len().checked_sub(6)?)?;
+    let head = head.strip_suffix(OPACITY_FILL)?;
+    let tail = tag.get(head.len() + " opacity=\"1\"".len()..)?;
+    Some((head, tail))
+}
+
+/// Writes one start tag (`<name a="v" …>` or `<name a="v" …/>`) without the
+/// sentinel font-family and `opacity="1"`, with its font size rewritten.
+fn tidy_start_tag<'a>(out: &mut String, tag: &'a str, sizes: &mut FontSizes<'a>) {
+    let bytes = tag.as_bytes();
+    let mut i = bytes
+        .iter()
+        .position(|&b| matches!(b, b' ' | b'/' | b'>'))
+        .unwrap_or(bytes.len());
+    out.push_str(&tag[..i]);
+    // Attributes: ` name="value"`.
+    while bytes.get(i) == Some(&b' ') {
+        let name_start = i + 1;
+        let Some(open) = tag[name_start..].find('"').map(|q| name_start + q) else {
             break;
         };
-        tidy.push_str(&tail[..=gt]);
-        let after = &tail[gt + 1..];
-        let after = after.strip_prefix('\n').unwrap_or(after);
-        let close = after.find("</text>").unwrap_or(after.len());
-        tidy.push_str(after[..close].strip_suffix('\n').unwrap_or(&after[..close]));
-        rest = &after[close..];
+        if bytes[open - 1] != b'=' {
+            break;
+        }
+        let Some(close) = tag[open + 1..].find('"').map(|q| open + 1 + q) else {
+            break;
+        };
+        match (&tag[name_start..open - 1], &tag[open + 1..close]) {
+            ("font-family", FONT_SENTINEL) | ("opacity", "1") => {}
+            ("font-size", value) => {
+                out.push_str(" font-size=\"");
+                out.push_str(sizes.tidy(value));
+                out.push('"');
+            }
+            _ => out.push_str(&tag[i..=close]),
+        }
+        i = close + 1;
     }
-    tidy.push_str(rest);
-    tidy
+    out.push_str(&tag[i..]);
+}
+
+/// Font sizes as plotters wrote them and as rewritten, so each is parsed
+/// and formatted once per chart.
+#[derive(Default)]
+struct FontSizes<'a> {
+    seen: Vec<(&'a str, String)>,
+}
+
+impl<'a> FontSizes<'a> {
+    fn tidy(&mut self, value: &'a str) -> &str {
+        let i = match self.seen.iter().position(|(raw, _)| *raw == value) {
+            Some(i) => i,
+            None => {
+                let tidy = match value.parse::<f64>() {
+                    Ok(v) => fmt_num(v),
+                    Err(_) => value.to_string(),
+                };
+                self.seen.push((value, tidy));
+                self.seen.len() - 1
+            }
+        };
+        &self.seen[i].1
+    }
+}
+
+/// Appends `v` in decimal.
+fn push_int(out: &mut String, v: i64) {
+    // Writing into a String cannot fail.
+    write!(out, "{v}").ok();
+}
+
+/// Appends `v` as 16 lowercase hex digits.
+fn push_hex16(out: &mut String, v: u64) {
+    for shift in (0..16).rev() {
+        let digit = ((v >> (shift * 4)) & 0xf) as u8;
+        out.push(char::from(if digit < 10 {
+            b'0' + digit
+        } else {
+            b'a' + digit - 10
+        }));
+    }
 }
 
 /// Escapes text for XML content and attribute values.
+#[cfg(test)]
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// Appends `s` escaped for XML content and attribute values.
+fn escape_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&apos;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// 64-bit FNV-1a: a stable hash (unlike `DefaultHasher`, fixed across Rust
@@ -1225,6 +1512,197 @@ mod tests {
         let lines = wrap(&"あ".repeat(25), 376.0, 16.0);
         assert_eq!(lines.len(), 2);
         assert!(lines[1].chars().count() >= 12, "{lines:?}");
+    }
+
+    /// `fmt_num` as first written: always through `format!("{v:.2}")`.
+    fn fmt_num_reference(v: f64) -> String {
+        let s = format!("{v:.2}");
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        };
+        let s = if s == "-0" { "0".to_string() } else { s };
+        group_digits(&s)
+    }
+
+    #[test]
+    fn number_shortcuts_format_as_the_long_way() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1e-7,
+            -1e-7,
+            4.9e-7,
+            0.004999,
+            0.005,
+            0.995,
+            13.000000000000002,
+            12.999999999999998,
+            99.99999,
+            -2.0000001,
+            1234.5,
+            999_999_999_999_999.0,
+            1e15,
+            -1e15,
+            1e20,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for i in -2000..2000 {
+            let v = f64::from(i);
+            values.extend([v, v / 3.0, v / 100.0, v * 1e9, v + 1e-6, v - 5e-7]);
+        }
+        for v in values {
+            assert_eq!(fmt_num(v), fmt_num_reference(v), "{v:?}");
+        }
+        let axis = Axis::nice(-1e12, 3e12);
+        assert_eq!(axis.decimals, 0);
+        for v in [0.0, -0.0, 1.0, -250.0, 1e14, -1e14, 1e15, 0.5] {
+            let want = group_digits(&format!("{:.0}", v));
+            assert_eq!(axis.label(v), want, "{v:?}");
+        }
+    }
+
+    /// `tidy_body` as first written: a chain of replacements and scans.
+    fn tidy_reference(body: &str) -> String {
+        let s = body
+            .replace(&format!(" font-family=\"{FONT_SENTINEL}\""), "")
+            .replace(" opacity=\"1\"", "");
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s.as_str();
+        while let Some(i) = rest.find("font-size=\"") {
+            let (head, tail) = rest.split_at(i + "font-size=\"".len());
+            out.push_str(head);
+            let end = tail.find('"').unwrap_or(tail.len());
+            match tail[..end].parse::<f64>() {
+                Ok(v) => out.push_str(&fmt_num(v)),
+                Err(_) => out.push_str(&tail[..end]),
+            }
+            rest = &tail[end..];
+        }
+        out.push_str(rest);
+        let mut tidy = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find("<text ") {
+            let (head, tail) = rest.split_at(i);
+            tidy.push_str(head);
+            let Some(gt) = tail.find('>') else {
+                rest = tail;
+                break;
+            };
+            tidy.push_str(&tail[..=gt]);
+            let after = &tail[gt + 1..];
+            let after = after.strip_prefix('\n').unwrap_or(after);
+            let close = after.find("</text>").unwrap_or(after.len());
+            tidy.push_str(after[..close].strip_suffix('\n').unwrap_or(&after[..close]));
+            rest = &after[close..];
+        }
+        tidy.push_str(rest);
+        tidy
+    }
+
+    /// A scene with every kind of text and rectangle the charts draw, and
+    /// some they do not (yet).
+    fn odd_scene() -> Scene<'static> {
+        let mut scene = Scene::default();
+        let texts = [
+            "",
+            "\n",
+            "\n\n",
+            "a\nb",
+            " lead and trail ",
+            "<&>\"'",
+            "評価結果：「満足」",
+            "ｶﾀｶﾅ",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let i = i as i32;
+            for (size, anchor, bold) in [
+                (16.0, HPos::Left, true),
+                (13.0, HPos::Center, false),
+                (12.0, HPos::Right, false),
+                (11.0, HPos::Left, false),
+                (12.5, HPos::Center, true),
+            ] {
+                scene.text(i * 40, 10 + i * 7, *text, size, anchor, MUTED, bold);
+            }
+            scene.rect(i, i * 3, 400 - i, i * 3 + 1, GRID);
+            scene.rect(400 - i, 50, i * 5, 20, BLUE);
+        }
+        // Outside the canvas: clamped as plotters' drawing area would.
+        scene.rect(-5, -5, 500, 1000, AMBER);
+        scene.text(-20, 5000, "off", 14.0, HPos::Left, TEXT, false);
+        scene
+    }
+
+    #[test]
+    fn tidying_keeps_what_the_replacements_kept() {
+        let svg = odd_scene().finish("test", "タイトル", "説明", 120);
+        let mut raw = String::new();
+        {
+            // The same drawing through plotters' drawing area.
+            let root = SVGBackend::with_string(&mut raw, (WIDTH as u32, 120)).into_drawing_area();
+            root.fill(&BACKGROUND).unwrap();
+            for op in &odd_scene().ops {
+                match op {
+                    Op::Rect {
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                        color,
+                    } => root
+                        .draw(&Rectangle::new([(*x0, *y0), (*x1, *y1)], color.filled()))
+                        .unwrap(),
+                    Op::Text(t) => {
+                        let weight = if t.bold {
+                            FontStyle::Bold
+                        } else {
+                            FontStyle::Normal
+                        };
+                        let font =
+                            FontDesc::new(FontFamily::Name(FONT_SENTINEL), t.size * 1.24, weight);
+                        let style = font.color(&t.color).pos(Pos::new(t.anchor, VPos::Center));
+                        root.draw(&Text::new(t.text.as_ref(), (t.x, t.y), style))
+                            .unwrap();
+                    }
+                }
+            }
+            root.present().unwrap();
+        }
+        let body = &raw[raw.find(">\n").unwrap() + 2..];
+        let want = tidy_reference(body);
+        assert!(svg.ends_with(&want), "{svg}\n---\n{want}");
+        assert_eq!(tidy_body(body), want);
+
+        // Every start tag takes the fast path, and the fast path writes what
+        // the attribute-by-attribute path writes.
+        let mut tags = 0;
+        for line in body
+            .lines()
+            .filter(|l| l.starts_with("<rect ") || l.starts_with("<text "))
+        {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            assert!(
+                tidy_plotters_tag(&mut fast, line, &mut FontSizes::default()),
+                "{line}"
+            );
+            tidy_start_tag(&mut slow, line, &mut FontSizes::default());
+            assert_eq!(fast, slow);
+            tags += 1;
+        }
+        assert_eq!(tags, odd_scene().ops.len() + 1);
+    }
+
+    #[test]
+    fn root_font_family_is_escaped() {
+        assert_eq!(FONT_FAMILY_ATTR, escape(FONT_FAMILY));
+        assert_eq!(
+            escape("<a & 'b' \"c\">"),
+            "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt;"
+        );
     }
 
     #[test]
