@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
 """Generate a synthetic hyoka content folder with N project files.
 
-Usage: gen_corpus.py N OUTDIR
+Usage: gen_corpus.py [--long-text] N OUTDIR
 
 Writes OUTDIR/site.yaml, OUTDIR/departments.yaml (60 departments), and two
 series folders (jimu-2019 and ict-plan-2019-2021, with the _series.yaml of the
 shipped content) holding N full project sheets between them. Stdlib only,
 deterministic (seeded random): the same N always gives the same files.
+
+Free text has the lengths of the real sheets: the mean length of each field
+over the 26 transcribed 事務事業評価シート in content/jimu-2019 (summary 135
+characters, indicator rationale 71, unmet reason 77, evaluation reason 91,
+improvements 57, next steps 70, SDGs 44), drawn from about half to one and a
+half times that mean. `--long-text` makes every text field 200-400 characters
+instead (the first, heavier version of this corpus), for a stress figure.
 """
 import os
 import random
@@ -64,8 +71,19 @@ UNITS = ["件", "人", "回", "%", "団体", "世帯"]
 LAWS = ["地方自治法", "社会福祉法", "子ども・子育て支援法", "災害対策基本法", "環境基本法", "道路法", None]
 
 
-def text(rng, lo=200, hi=400):
-    """Japanese free text of lo..hi characters from the fixed sentence list."""
+# Mean length (characters) of each free-text field in the real sheets.
+REAL_MEAN = {"summary": 135, "rationale": 71, "unmet_reason": 77, "reason": 91,
+             "improvements": 57, "challenges": 57, "next_steps": 70, "how": 44}
+LONG_TEXT = False
+
+
+def text(rng, field):
+    """Japanese free text for `field`, from the fixed sentence list."""
+    if LONG_TEXT:
+        lo, hi = 200, 400
+    else:
+        mean = REAL_MEAN[field]
+        lo, hi = mean // 2, mean * 3 // 2
     target = rng.randint(lo, hi)
     out = ""
     while len(out) < target:
@@ -128,7 +146,7 @@ def project(rng, n, series, depts):
     L.append(f"department: {did}")
     if series == "ict":
         L.append(f"group: vision-{rng.randint(1, 3)}")
-    L.append("summary: " + block(2, text(rng)).rstrip("\n"))
+    L.append("summary: " + block(2, text(rng, "summary")).rstrip("\n"))
     L.append(f"account: {rng.choice(['一般', '一般', '一般', '特別'])}")
     L.append(f"plan_rank: {rng.choice(['最優先', '優先', '重要', 'null'])}")
     L.append(f"kind: {rng.choice(['自治事務', '自治事務', '法定受託事務', '法定受託＋附加'])}")
@@ -157,7 +175,7 @@ def project(rng, n, series, depts):
     for j in range(rng.randint(1, 3)):
         unit = rng.choice(UNITS)
         L += [f'  - name: "{rng.choice(TOPICS)}の成果指標{j + 1}"',
-              "    rationale: " + block(6, text(rng)).rstrip("\n"),
+              "    rationale: " + block(6, text(rng, "rationale")).rstrip("\n"),
               f'    unit: "{unit}"',
               "    higher_is_better: true",
               "    values:"]
@@ -165,7 +183,7 @@ def project(rng, n, series, depts):
         for y in (2017, 2018, 2019):
             r = round(t * rng.uniform(0.7, 1.2), 1)
             L.append(f"      - {{ year: {y}, target: {t}, result: {r} }}")
-        L.append("    unmet_reason: " + block(6, text(rng)).rstrip("\n"))
+        L.append("    unmet_reason: " + block(6, text(rng, "unmet_reason")).rstrip("\n"))
     L.append("evaluations:")
     if series == "jimu":
         periods, ratings = ["fy2019"], JIMU_RATINGS
@@ -175,10 +193,10 @@ def project(rng, n, series, depts):
         L += [f"  - period: {p}",
               f"    rating: {weighted(rng, ratings)}"]
         for field in ("reason", "improvements", "challenges", "next_steps"):
-            L.append(f"    {field}: " + block(6, text(rng)).rstrip("\n"))
+            L.append(f"    {field}: " + block(6, text(rng, field)).rstrip("\n"))
         L.append(f"    evaluator: {{ title: {dname}長, name: {rng.choice(SURNAMES)}　{rng.choice(GIVEN)} }}")
     goals = sorted(rng.sample(range(1, 18), rng.randint(0, 3)))
-    L.append(f"sdgs:\n  goals: [{', '.join(map(str, goals))}]\n  method_goals: []\n  how: " + block(4, text(rng)).rstrip("\n"))
+    L.append(f"sdgs:\n  goals: [{', '.join(map(str, goals))}]\n  method_goals: []\n  how: " + block(4, text(rng, "how")).rstrip("\n"))
     doc = "r1-sheets" if series == "jimu" else "r3-report"
     L.append(f"source: {{ document: {doc}, page: {n // 4 + 1}, position: {n % 4 + 1} }}")
     L.append("notes:\n  - 性能測定用に自動生成したデータです。")
@@ -186,10 +204,15 @@ def project(rng, n, series, depts):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: gen_corpus.py N OUTDIR")
-    n = int(sys.argv[1])
-    out = sys.argv[2]
+    global LONG_TEXT
+    args = sys.argv[1:]
+    if args and args[0] == "--long-text":
+        LONG_TEXT = True
+        args = args[1:]
+    if len(args) != 2:
+        sys.exit("usage: gen_corpus.py [--long-text] N OUTDIR")
+    n = int(args[0])
+    out = args[1]
     rng = random.Random(20261122)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(REAL, "site.yaml"), encoding="utf-8") as f:

@@ -53,11 +53,28 @@ for N in "$@"; do
   printf '  %-6s median wall %8.3f s   peak RSS %8.1f MB   files %s\n' hugo "$huw" "$(echo "$hum/1024" | bc -l)" "$huf"
   printf '  ratio hyoka/hugo (median wall): %.2f\n' "$(echo "$hyw/$huw" | bc -l)"
   echo "  hyoka stages (ms; median over runs):"
-  cat "$WORK"/stages."$N".* | awk '/^  [^ ]+ +[0-9.]+ ms$/ {
-        if (!($1 in c)) o[++k]=$1; c[$1]++; v[$1, c[$1]]=$2 }
+  cat "$WORK"/stages."$N".* | awk '/^  (wall|cpu) +[^ ]+ +[0-9.]+ ms$/ {
+        key=$1 " " $2; if (!(key in c)) o[++k]=key; c[key]++; v[key, c[key]]=$3 }
       END { for (i=1;i<=k;i++) { s=o[i]; n=c[s];
               for (a=1;a<=n;a++) x[a]=v[s,a];
               for (a=1;a<=n;a++) for (b=a+1;b<=n;b++) if (x[b]<x[a]) { t=x[a]; x[a]=x[b]; x[b]=t }
-              m=(n%2)?x[(n+1)/2]:(x[n/2]+x[n/2+1])/2; printf "    %-14s %10.1f\n", s, m } }'
-  rm -rf "$C" "$H" "$WORK/out-hyoka" "$WORK/out-hugo"
+              m=(n%2)?x[(n+1)/2]:(x[n/2]+x[n/2+1])/2; printf "    %-20s %10.1f\n", s, m } }'
+  # Rebuilds into the existing output: nothing changed, then one project
+  # file changed; the second output must equal a clean build of the same
+  # content byte for byte.
+  /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"
+  read -r w m < <(parse_time "$WORK/time")
+  printf '  rebuild, nothing changed:  %8.3f s   peak RSS %8.1f MB\n' "$w" "$(echo "$m/1024" | bc -l)"
+  one=$(find "$C" -name 'jigyo-*.yaml' | sort | head -1)
+  sed -i 's/^name: "\(.*\)"$/name: "\1（改）"/' "$one"
+  /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"
+  read -r w m < <(parse_time "$WORK/time")
+  printf '  rebuild, one file changed: %8.3f s   peak RSS %8.1f MB\n' "$w" "$(echo "$m/1024" | bc -l)"
+  "$HYOKA" -q build --content "$C" --output "$WORK/out-clean"
+  if diff -rq "$WORK/out-hyoka" "$WORK/out-clean" >/dev/null; then
+    echo "  rebuilt output is byte-identical to a clean build"
+  else
+    echo "  rebuilt output DIFFERS from a clean build" >&2; exit 1
+  fi
+  rm -rf "$C" "$H" "$WORK/out-hyoka" "$WORK/out-hugo" "$WORK/out-clean"
 done

@@ -119,14 +119,12 @@ pub enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { content, format } => match load::load(&content) {
+        Command::Check { content, format } => match crate::pipeline::check(&content) {
             Ok(c) => {
                 if !cli.quiet {
                     eprintln!(
                         "問題はありません: {} 件の事業、{} のシリーズ、{} の課",
-                        c.project_count(),
-                        c.series.len(),
-                        c.org.departments.len()
+                        c.projects, c.series, c.departments
                     );
                 }
                 ExitCode::SUCCESS

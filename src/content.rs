@@ -75,9 +75,34 @@ impl Content {
             .flat_map(|s| s.projects.iter().map(move |p| (s, p)))
     }
 
+    /// A copy with every series' project list empty.
+    pub fn without_projects(&self) -> Content {
+        Content {
+            site: self.site.clone(),
+            org: self.org.clone(),
+            series: self
+                .series
+                .iter()
+                .map(|s| Series::empty(&s.id, &s.doc))
+                .collect(),
+            pages: self.pages.clone(),
+        }
+    }
+
     /// Number of projects.
     pub fn project_count(&self) -> usize {
         self.series.iter().map(|s| s.projects.len()).sum()
+    }
+}
+
+impl Series {
+    /// A series without projects.
+    pub fn empty(id: &str, doc: &SeriesDoc) -> Series {
+        Series {
+            id: id.to_string(),
+            doc: doc.clone(),
+            projects: Vec::new(),
+        }
     }
 }
 

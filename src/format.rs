@@ -42,6 +42,22 @@ pub fn staff(x: f64) -> String {
     format!("{x:.2}")
 }
 
+/// Escapes & < > " ' for HTML and XML text and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Markdown to HTML. Raw HTML in the source is shown as text, never passed
 /// through; single line breaks are kept as `<br>` because the sheets' text
 /// is line-oriented.

@@ -19,6 +19,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod posmap;
 pub mod render;
 pub mod scaffold;

@@ -22,21 +22,61 @@ use crate::posmap::{PosMap, Seg};
 /// The file that defines a series inside its folder.
 pub const SERIES_FILE: &str = "_series.yaml";
 
-/// Loads and checks the content folder.
-pub fn load(root: &Path) -> Result<Content, Diagnostics> {
-    let mut diags = Diagnostics::default();
+/// Everything under the content folder except the project files themselves:
+/// what the project pass checks each project against.
+#[derive(Debug, Default)]
+pub struct Skeleton {
+    /// `site.yaml`, when it loaded without problems.
+    pub site: Option<SiteDoc>,
+    /// `departments.yaml`, when it loaded without problems.
+    pub org: Option<DepartmentsDoc>,
+    /// Series in display order (`order`, then id), each with its files.
+    pub series: Vec<SeriesFiles>,
+    /// Free pages.
+    pub pages: Vec<Page>,
+}
+
+/// One series and the paths of its project files.
+#[derive(Debug)]
+pub struct SeriesFiles {
+    /// Folder name.
+    pub id: String,
+    /// `_series.yaml`.
+    pub doc: SeriesDoc,
+    /// Project files, by id (file stem), then path.
+    pub files: Vec<PathBuf>,
+}
+
+impl Skeleton {
+    /// The content without projects, when site and departments loaded.
+    pub fn content(&self) -> Option<Content> {
+        Some(Content {
+            site: self.site.clone()?,
+            org: self.org.clone()?,
+            series: self
+                .series
+                .iter()
+                .map(|s| Series::empty(&s.id, &s.doc))
+                .collect(),
+            pages: self.pages.clone(),
+        })
+    }
+}
+
+/// Reads `site.yaml`, `departments.yaml`, every `_series.yaml` and the free
+/// pages, and lists the project files; problems go to `diags`.
+pub fn skeleton(root: &Path, diags: &mut Diagnostics) -> Skeleton {
     if !root.is_dir() {
         diags.push(
             Diagnostic::new(root, Pos::START, "コンテンツのフォルダが見つかりません")
                 .hint("--content でフォルダを指定してください"),
         );
-        return Err(diags);
+        return Skeleton::default();
     }
-    let site = load_doc::<SiteDoc>(&root.join("site.yaml"), &mut diags, check_site);
-    let org = load_doc::<DepartmentsDoc>(&root.join("departments.yaml"), &mut diags, check_org);
+    let site = load_doc::<SiteDoc>(&root.join("site.yaml"), diags, check_site);
+    let org = load_doc::<DepartmentsDoc>(&root.join("departments.yaml"), diags, check_org);
 
     let mut series = Vec::new();
-    let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
     for dir in sorted_dirs(root) {
         let name = dir
             .file_name()
@@ -62,57 +102,89 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
         if !is_slug(&name) {
             diags.push(slug_error(&def, Pos::START, "シリーズのフォルダ名", &name));
         }
-        let Some(doc) = load_doc::<SeriesDoc>(&def, &mut diags, check_series) else {
+        let Some(doc) = load_doc::<SeriesDoc>(&def, diags, check_series) else {
             continue;
         };
-        let mut projects = Vec::new();
-        // Files are parsed and checked in parallel, then merged in path
-        // order so ids and messages stay deterministic.
-        let loaded: Vec<(PathBuf, Option<Project>, Diagnostics)> = project_files(&dir)
-            .into_par_iter()
-            .map(|file| {
-                let mut d = Diagnostics::default();
-                let p = load_project(root, &file, &name, &doc, org.as_ref(), &mut d);
-                (file, p, d)
-            })
-            .collect();
-        for (file, p, d) in loaded {
-            d.0.into_iter().for_each(|x| diags.push(x));
-            if let Some(p) = p {
-                if let Some(first) = seen_ids.get(&p.id) {
-                    diags.push(
-                        Diagnostic::new(
-                            &file,
-                            Pos::START,
-                            format!("事業ID「{}」が重複しています", p.id),
-                        )
-                        .hint(format!(
-                            "{} と同じIDです。ファイル名（=ID）を変えてください",
-                            first.display()
-                        )),
-                    );
-                    continue;
-                }
-                seen_ids.insert(p.id.clone(), file.clone());
-                projects.push(p);
-            }
-        }
-        projects.sort_by(|a, b| a.id.cmp(&b.id));
-        series.push(Series {
+        series.push(SeriesFiles {
             id: name,
             doc,
-            projects,
+            files: project_files(&dir),
         });
     }
     series.sort_by(|a, b| a.doc.order.cmp(&b.doc.order).then(a.id.cmp(&b.id)));
-    let pages = load_pages(&root.join("pages"), &mut diags);
+    let pages = load_pages(&root.join("pages"), diags);
+    Skeleton {
+        site,
+        org,
+        series,
+        pages,
+    }
+}
 
-    match (site, org) {
+/// Project ids seen so far, to report a duplicate id across series.
+#[derive(Debug, Default)]
+pub struct Ids(HashMap<String, PathBuf>);
+
+impl Ids {
+    /// Records `id` of `file`; a second file with the same id is an error.
+    pub fn admit(&mut self, id: &str, file: &Path, diags: &mut Diagnostics) -> bool {
+        if let Some(first) = self.0.get(id) {
+            diags.push(
+                Diagnostic::new(file, Pos::START, format!("事業ID「{id}」が重複しています")).hint(
+                    format!(
+                        "{} と同じIDです。ファイル名（=ID）を変えてください",
+                        first.display()
+                    ),
+                ),
+            );
+            return false;
+        }
+        self.0.insert(id.to_string(), file.to_path_buf());
+        true
+    }
+}
+
+/// Loads and checks the whole content folder into memory (the tests and
+/// small tools use this; `build` and `check` stream projects instead, see
+/// [`crate::pipeline`]).
+pub fn load(root: &Path) -> Result<Content, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let sk = skeleton(root, &mut diags);
+    let mut ids = Ids::default();
+    let mut series = Vec::new();
+    for s in &sk.series {
+        // Parsed and checked in parallel, merged in order so ids and
+        // messages stay deterministic.
+        let loaded: Vec<(Option<Project>, Diagnostics)> = s
+            .files
+            .par_iter()
+            .map(|file| {
+                let mut d = Diagnostics::default();
+                let p = load_project(root, file, &s.id, &s.doc, sk.org.as_ref(), &mut d);
+                (p, d)
+            })
+            .collect();
+        let mut projects = Vec::new();
+        for (p, d) in loaded {
+            d.0.into_iter().for_each(|x| diags.push(x));
+            if let Some(p) = p {
+                if ids.admit(&p.id, &root.join(&p.file), &mut diags) {
+                    projects.push(p);
+                }
+            }
+        }
+        series.push(Series {
+            id: s.id.clone(),
+            doc: s.doc.clone(),
+            projects,
+        });
+    }
+    match (sk.site, sk.org) {
         (Some(site), Some(org)) if diags.is_empty() => Ok(Content {
             site,
             org,
             series,
-            pages,
+            pages: sk.pages,
         }),
         _ => Err(diags.sorted()),
     }
@@ -155,7 +227,7 @@ fn project_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_name() != SERIES_FILE)
         .map(|e| e.into_path())
         .collect();
-    v.sort();
+    v.sort_by(|a, b| a.file_stem().cmp(&b.file_stem()).then_with(|| a.cmp(b)));
     v
 }
 
@@ -175,12 +247,24 @@ fn slug_error(file: &Path, pos: Pos, what: &str, value: &str) -> Diagnostic {
 }
 
 /// Reads, parses and deserializes one file, then runs `check` on it.
+///
+/// Most files are correct, so the fast path deserializes the text directly
+/// and runs `check` without positions. Only when either finds a problem is
+/// the file parsed again the slow way: positions of every node, and every
+/// structural error collected (see [`crate::de`]).
 fn load_doc<T: DeserializeOwned>(
     path: &Path,
     diags: &mut Diagnostics,
-    check: impl FnOnce(&Path, &T, &PosMap, &mut Diagnostics),
+    check: impl Fn(&Path, &T, &PosMap, &mut Diagnostics),
 ) -> Option<T> {
     let text = read_text(path, diags)?;
+    if let Ok(doc) = serde_norway::from_str::<T>(&text) {
+        let mut found = Diagnostics::default();
+        check(path, &doc, &PosMap::default(), &mut found);
+        if found.is_empty() {
+            return Some(doc);
+        }
+    }
     let parsed = match parse(path, &text) {
         Ok(p) => p,
         Err(d) => {
@@ -476,7 +560,8 @@ fn unknown_ref(
     }
 }
 
-fn load_project(
+/// Loads and checks one project file of `series`.
+pub fn load_project(
     root: &Path,
     file: &Path,
     series_id: &str,

@@ -379,6 +379,61 @@ pub struct ProjectDoc {
     pub notes: Vec<String>,
 }
 
+impl ProjectDoc {
+    /// The project without its free text: what lists, totals and charts
+    /// over many projects read (name, department, group, costs per year,
+    /// ratings, indicator years). The build keeps only this much of each
+    /// project once its own page and data files are written.
+    pub fn slim(self) -> ProjectDoc {
+        ProjectDoc {
+            summary: None,
+            legal_basis: Vec::new(),
+            general_plan: None,
+            fiscal_years: self
+                .fiscal_years
+                .into_iter()
+                .map(|f| FiscalYearRecord {
+                    activities: Vec::new(),
+                    ..f
+                })
+                .collect(),
+            indicators: self
+                .indicators
+                .into_iter()
+                .map(|i| Indicator {
+                    name: String::new(),
+                    rationale: None,
+                    unmet_reason: None,
+                    unit: None,
+                    values: i
+                        .values
+                        .into_iter()
+                        .map(|v| IndicatorValue { remark: None, ..v })
+                        .collect(),
+                    ..i
+                })
+                .collect(),
+            evaluations: self
+                .evaluations
+                .into_iter()
+                .map(|e| Evaluation {
+                    period: e.period,
+                    rating: e.rating,
+                    reason: None,
+                    improvements: None,
+                    challenges: None,
+                    next_steps: None,
+                    evaluator: None,
+                    remark: None,
+                })
+                .collect(),
+            sdgs: None,
+            notes: Vec::new(),
+            ..self
+        }
+    }
+}
+
 /// 会計.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Account {

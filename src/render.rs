@@ -2,9 +2,9 @@
 //! theme, producing every HTML page (and the sitemap) as [`OutFile`]s.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use minijinja::{Environment, UndefinedBehavior, Value};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{self, Distribution, YearCost};
@@ -331,47 +331,151 @@ struct HomeSeries {
     summaries: Vec<SummaryTable>,
 }
 
-struct Renderer<'a> {
-    env: Environment<'a>,
+/// The theme's templates, ready to render pages of one site.
+pub struct Renderer {
+    env: Environment<'static>,
     site: Value,
     base_url: Option<String>,
+}
+
+impl Renderer {
+    /// Parses the templates of `theme` once, for the site of `content`.
+    pub fn new(content: &Content, theme: &Theme) -> Result<Self, Diagnostics> {
+        let env = environment(theme)?;
+        // Only sitemap, canonical and OGP use it; `--base-url` is already
+        // in `content.site` (the build sets it there so the export sees it).
+        let base_url =
+            content
+                .site
+                .base_url
+                .clone()
+                .map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
+        let site = SiteView {
+            title: content.site.title.clone(),
+            municipality: content.site.municipality.clone(),
+            municipality_code: content.site.municipality_code.clone(),
+            description_html: md(&content.site.description),
+            license_name: content.site.license.name.clone(),
+            license_url: content.site.license.url.clone(),
+            attribution: content.site.license.attribution.clone(),
+            language: content.site.language.clone(),
+            pages: content
+                .pages
+                .iter()
+                .map(|p| PageLink {
+                    slug: p.slug.clone(),
+                    title: p.title.clone(),
+                })
+                .collect(),
+        };
+        Ok(Renderer {
+            env,
+            site: Value::from_serialize(&site),
+            base_url,
+        })
+    }
+
+    /// Renders one page; `path` decides the relative way back to the root.
+    fn page(&self, path: &str, template: &str, ctx: Value) -> Result<String, Diagnostic> {
+        let depth = path.matches('/').count();
+        let root = "../".repeat(depth);
+        let canonical = self.base_url.as_ref().map(|b| format!("{b}{path}"));
+        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, ..ctx };
+        self.env
+            .get_template(template)
+            .and_then(|t| t.render(full))
+            .map_err(|e| template_error(&e))
+    }
+
+    /// The page of one project: `(path, html)`. The time spent drawing its
+    /// charts is added to `chart_time`.
+    pub fn project(
+        &self,
+        content: &Content,
+        series: &Series,
+        p: &Project,
+        chart_time: &mut Duration,
+    ) -> Result<(String, String), Diagnostic> {
+        let view = project_view(
+            content,
+            series,
+            p,
+            crate::export::project_files(&p.id),
+            chart_time,
+        );
+        let path = project_page(&p.id);
+        let html = self.page(
+            &path,
+            "project.html",
+            minijinja::context! { project => Value::from_serialize(&view) },
+        )?;
+        Ok((path, html))
+    }
+}
+
+/// URLs per sitemap file (the protocol's limit).
+pub const SITEMAP_MAX: usize = 50_000;
+
+/// `sitemap.xml` over `locs`; above `max` URLs (the protocol allows 50,000
+/// per file) numbered sitemaps, with `sitemap.xml` as their index.
+fn sitemaps(
+    env: &Environment<'_>,
+    base: &str,
+    locs: &[String],
+    max: usize,
+) -> Result<Vec<OutFile>, Diagnostic> {
+    let render = |locs: &[String]| {
+        env.get_template("sitemap.xml")
+            .and_then(|t| t.render(minijinja::context! { locs => locs }))
+            .map_err(|e| template_error(&e))
+    };
+    if locs.len() <= max {
+        return Ok(vec![OutFile::text("sitemap.xml", render(locs)?)]);
+    }
+    let mut files = Vec::new();
+    let mut parts = Vec::new();
+    for (n, chunk) in locs.chunks(max.max(1)).enumerate() {
+        let path = format!("sitemap-{}.xml", n + 1);
+        files.push(OutFile::text(&path, render(chunk)?));
+        parts.push(format!("{base}{path}"));
+    }
+    files.push(OutFile::text("sitemap.xml", sitemap_index(&parts)));
+    Ok(files)
+}
+
+/// A sitemap index listing `locs` (absolute or relative sitemap URLs).
+fn sitemap_index(locs: &[String]) -> String {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for loc in locs {
+        x.push_str("<sitemap><loc>");
+        x.push_str(&format::escape_html(loc));
+        x.push_str("</loc></sitemap>\n");
+    }
+    x.push_str("</sitemapindex>\n");
+    x
+}
+
+/// Path of a project's page.
+pub fn project_page(id: &str) -> String {
+    format!("projects/{id}.html")
+}
+
+/// Collects the pages of [`rest`] and their problems.
+struct Pages<'a> {
+    r: &'a Renderer,
     diags: Diagnostics,
     files: Vec<OutFile>,
 }
 
-impl Renderer<'_> {
+impl Pages<'_> {
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
-        match render_page(
-            &self.env,
-            &self.site,
-            self.base_url.as_deref(),
-            path,
-            template,
-            ctx,
-        ) {
-            Ok(f) => self.files.push(f),
+        match self.r.page(path, template, ctx) {
+            Ok(html) => self.files.push(OutFile::text(path, html)),
             Err(d) => self.diags.push(d),
         }
     }
-}
-
-/// Renders one page: `root` is the relative way back to the site root.
-fn render_page(
-    env: &Environment<'_>,
-    site: &Value,
-    base_url: Option<&str>,
-    path: &str,
-    template: &str,
-    ctx: Value,
-) -> Result<OutFile, Diagnostic> {
-    let depth = path.matches('/').count();
-    let root = "../".repeat(depth);
-    let canonical = base_url.map(|b| format!("{b}{path}"));
-    let full = minijinja::context! { site => site.clone(), root => root, path => path, canonical => canonical, ..ctx };
-    env.get_template(template)
-        .and_then(|t| t.render(full))
-        .map(|html| OutFile::text(path, html))
-        .map_err(|e| template_error(&e))
 }
 
 fn template_error(e: &minijinja::Error) -> Diagnostic {
@@ -412,22 +516,9 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
     env.set_formatter(|out, state, value| {
         let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
         match value.as_str() {
-            Some(s) if escaping && !value.is_safe() => {
-                let mut buf = String::with_capacity(s.len());
-                for c in s.chars() {
-                    match c {
-                        '&' => buf.push_str("&amp;"),
-                        '<' => buf.push_str("&lt;"),
-                        '>' => buf.push_str("&gt;"),
-                        '"' => buf.push_str("&quot;"),
-                        '\'' => buf.push_str("&#39;"),
-                        _ => buf.push(c),
-                    }
-                }
-                out.write_str(&buf).map_err(|e| {
-                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-                })
-            }
+            Some(s) if escaping && !value.is_safe() => write_escaped(out, s).map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+            }),
             _ => minijinja::escape_formatter(out, state, value),
         }
     });
@@ -447,6 +538,25 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
     } else {
         Err(diags)
     }
+}
+
+/// Writes `s` with & < > " ' escaped, copying the runs between them whole.
+fn write_escaped(out: &mut minijinja::Output, s: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        out.write_str(rep)?;
+        start = i + 1;
+    }
+    out.write_str(&s[start..])
 }
 
 fn dept_ref(content: &Content, id: &str) -> DeptRef {
@@ -579,11 +689,22 @@ fn source_view(
         })
 }
 
+/// Runs `f`, adding its duration to `acc`.
+fn timed<T>(acc: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let v = f();
+    *acc += start.elapsed();
+    v
+}
+
+/// The view of one project's page; time spent drawing charts goes to
+/// `chart_time`.
 fn project_view(
     content: &Content,
     series: &Series,
     p: &Project,
     downloads: Vec<String>,
+    chart_time: &mut Duration,
 ) -> ProjectView {
     let unit = series.doc.money_unit;
     let d = &p.doc;
@@ -685,14 +806,23 @@ fn project_view(
                     })
                     .collect(),
                 unmet_reason: ind.unmet_reason.clone(),
-                chart: crate::charts::indicator_chart(
-                    &format!("成果指標「{}」の目標と実績", ind.name),
-                    ind.unit.as_deref(),
-                    &points,
-                ),
+                chart: timed(chart_time, || {
+                    crate::charts::indicator_chart(
+                        &format!("成果指標「{}」の目標と実績", ind.name),
+                        ind.unit.as_deref(),
+                        &points,
+                    )
+                }),
             }
         })
         .collect();
+    let cost_chart = timed(chart_time, || {
+        crate::charts::cost_chart(
+            &format!("{}の経費の推移", d.name),
+            unit.label(),
+            &cost_points,
+        )
+    });
     let evaluations = series
         .doc
         .periods
@@ -762,11 +892,7 @@ fn project_view(
         source: source_view(series, &d.source.document, d.source.page, d.source.position),
         notes: d.notes.clone(),
         downloads,
-        cost_chart: crate::charts::cost_chart(
-            &format!("{}の経費の推移", d.name),
-            unit.label(),
-            &cost_points,
-        ),
+        cost_chart,
     }
 }
 
@@ -780,69 +906,23 @@ fn years_text(from: Option<FiscalYear>, until: Option<FiscalYear>) -> String {
     }
 }
 
-/// Renders every page of the site.
-pub fn render(
+/// Every page but the project pages: series, departments, home, free
+/// pages, downloads, 404, the sitemap, and the theme's static files.
+///
+/// `content` needs only the fields of its projects that lists and totals
+/// use (see [`crate::model::ProjectDoc::slim`]); the project pages are made
+/// one by one with [`Renderer::project`].
+pub fn rest(
+    r: &Renderer,
     content: &Content,
     theme: &Theme,
     input: &RenderInput,
 ) -> Result<Vec<OutFile>, Diagnostics> {
-    let env = environment(theme)?;
-    // Only sitemap, canonical and OGP use it; `--base-url` is already in
-    // `content.site` (the build sets it there so the export sees it too).
-    let base_url =
-        content
-            .site
-            .base_url
-            .clone()
-            .map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
-    let site = SiteView {
-        title: content.site.title.clone(),
-        municipality: content.site.municipality.clone(),
-        municipality_code: content.site.municipality_code.clone(),
-        description_html: md(&content.site.description),
-        license_name: content.site.license.name.clone(),
-        license_url: content.site.license.url.clone(),
-        attribution: content.site.license.attribution.clone(),
-        language: content.site.language.clone(),
-        pages: content
-            .pages
-            .iter()
-            .map(|p| PageLink {
-                slug: p.slug.clone(),
-                title: p.title.clone(),
-            })
-            .collect(),
-    };
-    let mut r = Renderer {
-        env,
-        site: Value::from_serialize(&site),
-        base_url: base_url.clone(),
+    let mut r = Pages {
+        r,
         diags: Diagnostics::default(),
         files: Vec::new(),
     };
-
-    // Projects, rendered in parallel (the bulk of the pages), kept in order.
-    let all: Vec<(&Series, &Project)> = content.projects().collect();
-    let pages: Vec<Result<OutFile, Diagnostic>> = all
-        .par_iter()
-        .map(|(series, p)| {
-            let view = project_view(content, series, p, crate::export::project_files(&p.id));
-            render_page(
-                &r.env,
-                &r.site,
-                r.base_url.as_deref(),
-                &format!("projects/{}.html", p.id),
-                "project.html",
-                minijinja::context! { project => Value::from_serialize(&view) },
-            )
-        })
-        .collect();
-    for page in pages {
-        match page {
-            Ok(f) => r.files.push(f),
-            Err(d) => r.diags.push(d),
-        }
-    }
 
     // Series.
     let mut home_series = Vec::new();
@@ -1038,20 +1118,19 @@ pub fn render(
     r.page("404.html", "404.html", minijinja::context! {});
 
     // Sitemap of every HTML page but 404.
+    let base = r.r.base_url.clone().unwrap_or_default();
     let mut locs: Vec<String> = r
         .files
         .iter()
-        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
-        .map(|f| format!("{}{}", base_url.clone().unwrap_or_default(), f.path))
+        .map(|f| f.path.clone())
+        .filter(|p| p.ends_with(".html") && p != "404.html")
+        .chain(content.projects().map(|(_, p)| project_page(&p.id)))
+        .map(|p| format!("{base}{p}"))
         .collect();
     locs.sort();
-    match r
-        .env
-        .get_template("sitemap.xml")
-        .and_then(|t| t.render(minijinja::context! { locs => locs }))
-    {
-        Ok(x) => r.files.push(OutFile::text("sitemap.xml", x)),
-        Err(e) => r.diags.push(template_error(&e)),
+    match sitemaps(&r.r.env, &base, &locs, SITEMAP_MAX) {
+        Ok(files) => r.files.extend(files),
+        Err(d) => r.diags.push(d),
     }
     for (name, bytes) in &theme.statics {
         r.files.push(OutFile {
@@ -1063,5 +1142,46 @@ pub fn render(
         Ok(r.files)
     } else {
         Err(r.diags.sorted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_sitemaps_are_split_with_an_index() {
+        let env = environment(&Theme::load(None).expect("default theme")).expect("templates");
+        let locs: Vec<String> = (1..=5).map(|i| format!("p{i}.html")).collect();
+        let one = sitemaps(&env, "https://x.example/", &locs, 5).expect("renders");
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].path, "sitemap.xml");
+        let many = sitemaps(&env, "https://x.example/", &locs, 2).expect("renders");
+        let paths: Vec<&str> = many.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let text = |f: &OutFile| String::from_utf8(f.bytes.clone()).expect("utf-8");
+        assert_eq!(text(&many[2]).matches("<url>").count(), 1);
+        let index = text(&many[3]);
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert!(
+            index.contains("<loc>https://x.example/sitemap-3.xml</loc>"),
+            "{index}"
+        );
+        // Every URL is in exactly one part.
+        for loc in &locs {
+            let n = many[..3]
+                .iter()
+                .filter(|f| text(f).contains(&format!("<loc>{loc}</loc>")))
+                .count();
+            assert_eq!(n, 1, "{loc}");
+        }
     }
 }

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::build::{generate, Timings};
 use crate::diag::Diagnostics;
+use crate::output::Memory;
+use crate::pipeline::Timings;
 use crate::theme::Theme;
 
 /// Path of the event stream.
@@ -39,9 +40,11 @@ pub type Shared = Arc<(Mutex<State>, Condvar)>;
 /// Builds once into `shared`.
 pub fn rebuild(content: &Path, theme: Option<&Path>, shared: &Shared) {
     let start = Instant::now();
-    let result = crate::load::load(content).and_then(|c| {
-        let t = Theme::load(theme)?;
-        generate(&c, &t, &mut Timings::default())
+    let result = Theme::load(theme).and_then(|t| {
+        let sink = Memory::default();
+        crate::pipeline::build(content, &t, None, &sink, &mut Timings::default())
+            .map(|_| sink.into_files())
+            .map_err(crate::build::diagnostics)
     });
     let (lock, cvar) = &**shared;
     let mut st = match lock.lock() {

@@ -15,19 +15,25 @@
 //!   `projects.csv` with the same schema and are not listed as resources).
 //! - `data/catalog.json`: DCAT-US 1.1 catalogue for CKAN harvesters.
 //!
-//! Nothing here writes to disk; [`crate::output`] does.
+//! Projects are exported one at a time ([`Exporter::project`]) and appended
+//! to the combined files in order ([`Streams`]), so a build never holds the
+//! whole export in memory. Nothing here writes to disk itself: files go to
+//! a [`crate::output::Sink`].
 
 pub mod record;
 pub mod table;
 pub mod tables;
 
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::content::Content;
-use crate::output::OutFile;
+use crate::content::{Content, Project, Series};
+use crate::output::{Memory, OutFile, Sink, Stream};
 
-use table::{table_schema, write_csv};
+use table::{csv_header, csv_rows, table_schema, write_csv};
 use tables::Table;
 
 /// Version of the layout of the exported files (columns, keys). Bump the
@@ -146,7 +152,7 @@ pub fn project_files(project_id: &str) -> Vec<String> {
 
 /// Relative paths of the per-department downloads.
 pub fn department_files(dept_id: &str) -> Vec<String> {
-    vec![data_path(&format!("departments/{dept_id}.csv"))]
+    vec![department_csv(dept_id)]
 }
 
 /// One downloadable file, for the downloads page.
@@ -164,123 +170,303 @@ pub struct Download {
     pub bytes: usize,
 }
 
-/// The main data files among `files`, in display order, with their sizes.
-/// Per-project and per-department files are left to their own pages
-/// ([`project_files`], [`department_files`]).
-pub fn downloads(files: &[OutFile]) -> Vec<Download> {
+/// The main data files that exist, in display order, with their sizes
+/// (`sizes`: path → bytes). Per-project and per-department files are left
+/// to their own pages ([`project_files`], [`department_files`]).
+pub fn downloads(sizes: &BTreeMap<String, u64>) -> Vec<Download> {
     FILES
         .iter()
         .filter_map(|m| {
             let path = data_path(m.file);
-            let f = files.iter().find(|f| f.path == path)?;
+            let bytes = *sizes.get(&path)?;
             Some(Download {
                 path,
                 title: m.title.to_string(),
                 format: m.format.to_string(),
                 description: m.description.to_string(),
-                bytes: f.bytes.len(),
+                bytes: usize::try_from(bytes).unwrap_or(usize::MAX),
             })
         })
         .collect()
 }
 
-/// Every data file under `data/`. `created` (an ISO 8601 date or date-time)
-/// becomes the data package's `created` and the catalogue's `modified`.
+/// Every data file under `data/`, in memory. `created` (an ISO 8601 date or
+/// date-time) becomes the data package's `created` and the catalogue's
+/// `modified`.
 pub fn export(content: &Content, created: &str) -> Vec<OutFile> {
-    let mut out = Vec::new();
+    export_sized(content, created).0
+}
 
-    // JSON records.
-    let records: Vec<record::ProjectRecord> = content
-        .projects()
-        .map(|(s, p)| record::project_record(content, s, p))
-        .collect();
-    let file = record::ProjectsFile {
-        title: content.site.title.clone(),
-        municipality: content.site.municipality.clone(),
-        municipality_code: content.site.municipality_code.clone(),
-        license: content.site.license.clone(),
-        created: created.to_string(),
-        format_version: FORMAT_VERSION.to_string(),
-        projects: records,
-    };
-    out.push(OutFile::text(data_path("projects.json"), to_json(&file)));
-    out.push(OutFile::text(
-        data_path("projects.schema.json"),
-        to_json(&record::projects_schema(&url(
-            content,
-            "projects.schema.json",
-        ))),
-    ));
+/// [`export`], with the sizes the streams reported for the main files.
+pub fn export_sized(content: &Content, created: &str) -> (Vec<OutFile>, BTreeMap<String, u64>) {
+    let sink = Memory::default();
+    let result = (|| {
+        let ex = Exporter::new(content, created);
+        let mut streams = Streams::open(content, &ex, &sink)?;
+        for (s, p) in content.projects() {
+            let data = ex.project(content, s, p);
+            data.put(&sink)?;
+            streams.append(&data)?;
+        }
+        streams.finish(content)
+    })();
+    // Memory sinks fail only on unsafe paths, which ids exclude.
+    match result {
+        Ok(sizes) => (sink.into_files(), sizes),
+        Err(e) => panic!("in-memory export failed: {e}"),
+    }
+}
 
-    // Main tables.
-    let main = [
-        tables::projects(content, |_| true),
-        tables::indicators(content),
-        tables::ratings(content),
-        tables::departments(content),
-        tables::department_names(content),
-    ];
-    let mut resources = Vec::new();
-    for t in &main {
-        let bytes = write_csv(&t.fields, &t.rows);
-        if let Some(m) = meta(t.name) {
-            resources.push(resource(t, m, bytes.len()));
-            out.push(OutFile {
-                path: data_path(m.file),
-                bytes,
-            });
+/// The header of a table streamed project by project.
+struct Head {
+    table: Table,
+    csv: Vec<u8>,
+}
+
+impl Head {
+    fn new(table: Table) -> Self {
+        Head {
+            csv: csv_header(&table.fields),
+            table,
         }
     }
+}
 
-    // Per project and per department.
-    // Records are in the same order as `content.projects()`.
-    let mut by_dept: std::collections::BTreeMap<&str, Vec<_>> = std::collections::BTreeMap::new();
-    for (i, (s, p)) in content.projects().enumerate() {
-        by_dept
-            .entry(p.doc.department.as_str())
-            .or_default()
-            .push((s, p));
-        let record = file.projects.get(i).filter(|r| r.id == p.id);
-        let t = tables::projects_of(content, &[(s, p)]);
-        for path in project_files(&p.id) {
+/// What does not change from project to project: the tables' columns.
+pub struct Exporter {
+    created: String,
+    projects: Head,
+    indicators: Head,
+    ratings: Head,
+}
+
+/// The data of one project, ready to be written alone and appended to the
+/// combined files.
+pub struct ProjectData {
+    id: String,
+    department: String,
+    /// The record as pretty JSON, without the final newline.
+    json: String,
+    projects_rows: Vec<u8>,
+    indicator_rows: Vec<u8>,
+    rating_rows: Vec<u8>,
+    /// `data/projects/<id>.csv`.
+    csv: Vec<u8>,
+}
+
+impl ProjectData {
+    /// Writes `data/projects/<id>.json` and `.csv`.
+    pub fn put(&self, sink: &dyn Sink) -> io::Result<()> {
+        for path in project_files(&self.id) {
             if path.ends_with(".csv") {
-                out.push(OutFile {
-                    path,
-                    bytes: write_csv(&t.fields, &t.rows),
-                });
-            } else if let Some(r) = record {
-                out.push(OutFile::text(path, to_json(r)));
+                sink.put(&path, &self.csv)?;
+            } else {
+                let mut j = Vec::with_capacity(self.json.len() + 1);
+                j.extend_from_slice(self.json.as_bytes());
+                j.push(b'\n');
+                sink.put(&path, &j)?;
             }
         }
+        Ok(())
     }
-    for d in &content.org.departments {
-        let t = tables::projects_of(
-            content,
-            by_dept.get(d.id.as_str()).map_or(&[][..], |v| v.as_slice()),
-        );
-        for path in department_files(&d.id) {
-            out.push(OutFile {
-                path,
-                bytes: write_csv(&t.fields, &t.rows),
-            });
+}
+
+impl Exporter {
+    /// Columns of the tables of `content`'s site (projects are not read).
+    pub fn new(content: &Content, created: &str) -> Self {
+        Exporter {
+            created: created.to_string(),
+            projects: Head::new(tables::projects_of(content, &[])),
+            indicators: Head::new(tables::indicators_of(content, &[])),
+            ratings: Head::new(tables::ratings_of(content, &[])),
         }
     }
 
-    out.push(OutFile::text(
-        data_path("datapackage.json"),
-        to_json(&datapackage(content, created, resources)),
-    ));
-    out.push(OutFile::text(
-        data_path("catalog.json"),
-        to_json(&catalog(content, created, &out)),
-    ));
-    out
+    /// The data of one project.
+    pub fn project(&self, content: &Content, series: &Series, p: &Project) -> ProjectData {
+        let record = record::project_record(content, series, p);
+        let one = [(series, p)];
+        let projects_rows = csv_rows(&tables::projects_of(content, &one).rows);
+        let mut csv = Vec::with_capacity(self.projects.csv.len() + projects_rows.len());
+        csv.extend_from_slice(&self.projects.csv);
+        csv.extend_from_slice(&projects_rows);
+        ProjectData {
+            id: p.id.clone(),
+            department: p.doc.department.clone(),
+            json: pretty(&record),
+            indicator_rows: csv_rows(&tables::indicators_of(content, &one).rows),
+            rating_rows: csv_rows(&tables::ratings_of(content, &one).rows),
+            projects_rows,
+            csv,
+        }
+    }
+}
+
+/// The combined files, appended to project by project in site order.
+pub struct Streams<'a> {
+    ex: &'a Exporter,
+    sink: &'a dyn Sink,
+    json: Box<dyn Stream + 'a>,
+    count: usize,
+    projects: Box<dyn Stream + 'a>,
+    indicators: Box<dyn Stream + 'a>,
+    ratings: Box<dyn Stream + 'a>,
+    departments: BTreeMap<String, Box<dyn Stream + 'a>>,
+}
+
+impl<'a> Streams<'a> {
+    /// Opens `projects.json`, `projects.csv`, `indicators.csv` and
+    /// `ratings.csv` and writes their heads.
+    pub fn open(content: &Content, ex: &'a Exporter, sink: &'a dyn Sink) -> io::Result<Self> {
+        let start = |name: &str, head: &[u8]| -> io::Result<Box<dyn Stream + 'a>> {
+            let mut s = sink.open(&data_path(name))?;
+            s.write_all(head)?;
+            Ok(s)
+        };
+        // `projects.json`: serde_json's own output for the file with an
+        // empty list of projects, opened up so records can follow.
+        let empty = pretty(&record::ProjectsFile {
+            title: content.site.title.clone(),
+            municipality: content.site.municipality.clone(),
+            municipality_code: content.site.municipality_code.clone(),
+            license: content.site.license.clone(),
+            created: ex.created.clone(),
+            format_version: FORMAT_VERSION.to_string(),
+            projects: Vec::new(),
+        });
+        let head = empty
+            .strip_suffix("[]\n}")
+            .ok_or_else(|| io::Error::other("projects.json: unexpected layout"))?;
+        Ok(Streams {
+            ex,
+            sink,
+            json: start("projects.json", head.as_bytes())?,
+            count: 0,
+            projects: start("projects.csv", &ex.projects.csv)?,
+            indicators: start("indicators.csv", &ex.indicators.csv)?,
+            ratings: start("ratings.csv", &ex.ratings.csv)?,
+            departments: BTreeMap::new(),
+        })
+    }
+
+    /// Appends one project (call in site order: series, then id).
+    pub fn append(&mut self, d: &ProjectData) -> io::Result<()> {
+        self.json
+            .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        // Records sit two levels deep; a JSON string never holds a raw
+        // line break, so indenting every line is exact.
+        for line in d.json.split_inclusive('\n') {
+            self.json.write_all(b"    ")?;
+            self.json.write_all(line.as_bytes())?;
+        }
+        self.count += 1;
+        self.projects.write_all(&d.projects_rows)?;
+        self.indicators.write_all(&d.indicator_rows)?;
+        self.ratings.write_all(&d.rating_rows)?;
+        let dept = match self.departments.get_mut(&d.department) {
+            Some(s) => s,
+            None => {
+                let mut s = self.sink.open(&department_csv(&d.department))?;
+                s.write_all(&self.ex.projects.csv)?;
+                self.departments.entry(d.department.clone()).or_insert(s)
+            }
+        };
+        dept.write_all(&d.projects_rows)?;
+        Ok(())
+    }
+
+    /// Closes the combined files and writes the rest of `data/`: the
+    /// department tables, the JSON Schema, the data package and the
+    /// catalogue. `content` needs only slim projects. Returns the size of
+    /// every main file, by path.
+    pub fn finish(self, content: &Content) -> io::Result<BTreeMap<String, u64>> {
+        let Streams {
+            ex,
+            sink,
+            mut json,
+            count,
+            projects,
+            indicators,
+            ratings,
+            mut departments,
+        } = self;
+        json.write_all(if count == 0 {
+            b"[]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })?;
+        let mut sizes = BTreeMap::new();
+        sizes.insert(data_path("projects.json"), json.finish()?);
+        let mut resources = Vec::new();
+        for (head, stream) in [
+            (&ex.projects, projects),
+            (&ex.indicators, indicators),
+            (&ex.ratings, ratings),
+        ] {
+            let bytes = stream.finish()?;
+            if let Some(m) = meta(head.table.name) {
+                resources.push(resource(&head.table, m, bytes));
+                sizes.insert(data_path(m.file), bytes);
+            }
+        }
+        for d in &content.org.departments {
+            match departments.remove(&d.id) {
+                Some(s) => {
+                    s.finish()?;
+                }
+                None => sink.put(&department_csv(&d.id), &ex.projects.csv)?,
+            }
+        }
+        // Projects whose department is unknown cannot pass `check`; close
+        // their files all the same.
+        for (_, s) in departments {
+            s.finish()?;
+        }
+        for t in [
+            tables::departments(content),
+            tables::department_names(content),
+        ] {
+            let bytes = write_csv(&t.fields, &t.rows);
+            if let Some(m) = meta(t.name) {
+                resources.push(resource(&t, m, bytes.len() as u64));
+                sink.put(&data_path(m.file), &bytes)?;
+                sizes.insert(data_path(m.file), bytes.len() as u64);
+            }
+        }
+        let put_json = |sizes: &mut BTreeMap<String, u64>, file: &str, v: &Value| {
+            let text = to_json(v);
+            sizes.insert(data_path(file), text.len() as u64);
+            sink.put(&data_path(file), text.as_bytes())
+        };
+        put_json(
+            &mut sizes,
+            "projects.schema.json",
+            &record::projects_schema(&url(content, "projects.schema.json")),
+        )?;
+        put_json(
+            &mut sizes,
+            "datapackage.json",
+            &datapackage(content, &ex.created, resources),
+        )?;
+        let catalog = catalog(content, &ex.created, &sizes);
+        put_json(&mut sizes, "catalog.json", &catalog)?;
+        Ok(sizes)
+    }
+}
+
+fn department_csv(dept_id: &str) -> String {
+    data_path(&format!("departments/{dept_id}.csv"))
+}
+
+/// Pretty JSON without a final newline.
+fn pretty<T: Serialize>(v: &T) -> String {
+    // Every exported type serializes to JSON (string keys only).
+    serde_json::to_string_pretty(v).expect("export records serialize to JSON")
 }
 
 /// Pretty JSON with a final newline.
 fn to_json<T: Serialize>(v: &T) -> String {
-    // Every exported type serializes to JSON (string keys only).
-    let mut s = serde_json::to_string_pretty(v).expect("export records serialize to JSON");
+    let mut s = pretty(v);
     s.push('\n');
     s
 }
@@ -335,7 +521,7 @@ fn dialect() -> Value {
     })
 }
 
-fn resource(t: &Table, m: &Meta, bytes: usize) -> Value {
+fn resource(t: &Table, m: &Meta, bytes: u64) -> Value {
     json!({
         "profile": "tabular-data-resource",
         "name": t.name,
@@ -468,7 +654,7 @@ fn temporal(content: &Content) -> Option<String> {
     Some(format!("{min}-04-01/{}-03-31", max + 1))
 }
 
-fn catalog(content: &Content, created: &str, files: &[OutFile]) -> Value {
+fn catalog(content: &Content, created: &str, sizes: &BTreeMap<String, u64>) -> Value {
     let site = &content.site;
     // DCAT-US `modified` is an ISO 8601 date; keep the date part.
     let modified: String = created.trim().chars().take(10).collect();
@@ -486,7 +672,7 @@ fn catalog(content: &Content, created: &str, files: &[OutFile]) -> Value {
             let distribution: Vec<Value> = members
                 .iter()
                 .filter_map(|m| meta(m))
-                .filter(|m| files.iter().any(|f| f.path == data_path(m.file)))
+                .filter(|m| sizes.contains_key(&data_path(m.file)))
                 .map(|m| {
                     let (described, described_type) = if m.mediatype == CSV {
                         (package_url.clone(), JSON)

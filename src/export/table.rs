@@ -235,14 +235,31 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Writes a CSV: UTF-8 with BOM, CRLF, RFC 4180 quoting, one header row.
 pub fn write_csv(fields: &[Field], rows: &[Vec<Cell>]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
+    let mut out = csv_header(fields);
+    out.extend_from_slice(&csv_rows(rows));
+    out
+}
+
+fn csv_writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(BOM.to_vec());
-    // Writing to memory cannot fail, and every row has one cell per field
-    // (rows are built from the same column list as the header).
+        .from_writer(buf)
+}
+
+/// The start of a CSV: the BOM and the header row.
+pub fn csv_header(fields: &[Field]) -> Vec<u8> {
+    let mut w = csv_writer(BOM.to_vec());
+    // Writing to memory cannot fail.
     w.write_record(fields.iter().map(|f| f.header.as_str()))
         .expect("writing a CSV header to memory");
+    w.into_inner().expect("flushing a CSV in memory")
+}
+
+/// Data rows of a CSV, to follow [`csv_header`] (every row has one cell per
+/// field: rows are built from the same column list as the header).
+pub fn csv_rows(rows: &[Vec<Cell>]) -> Vec<u8> {
+    let mut w = csv_writer(Vec::new());
     for row in rows {
         w.write_record(row.iter().map(Cell::render))
             .expect("writing a CSV row to memory");

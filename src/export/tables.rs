@@ -557,8 +557,14 @@ project_row!(IndicatorRow);
 
 /// `indicators.csv`.
 pub fn indicators(content: &Content) -> Table {
+    let all: Vec<(&Series, &Project)> = content.projects().collect();
+    indicators_of(content, &all)
+}
+
+/// `indicators.csv` rows of the given projects, in the given order.
+pub fn indicators_of(content: &Content, chosen: &[(&Series, &Project)]) -> Table {
     let mut items = Vec::new();
-    for (s, p) in content.projects() {
+    for &(s, p) in chosen {
         let base = Base::new(content, s, p);
         for (n, ind) in p.doc.indicators.iter().enumerate() {
             let mut values: Vec<&IndicatorValue> = ind.values.iter().collect();
@@ -668,8 +674,14 @@ project_row!(RatingRow);
 /// `ratings.csv`: every project in every evaluation period of its series
 /// (a period without an evaluation entry gives a row with an empty rating).
 pub fn ratings(content: &Content) -> Table {
+    let all: Vec<(&Series, &Project)> = content.projects().collect();
+    ratings_of(content, &all)
+}
+
+/// `ratings.csv` rows of the given projects, in the given order.
+pub fn ratings_of(content: &Content, chosen: &[(&Series, &Project)]) -> Table {
     let mut items = Vec::new();
-    for (s, p) in content.projects() {
+    for &(s, p) in chosen {
         let base = Base::new(content, s, p);
         for period in &s.doc.periods {
             items.push(RatingRow {

@@ -1,0 +1,457 @@
+//! The build pipeline shared by `build`, `check`, `serve` and the tests.
+//!
+//! Projects stream through it: each project file is read, checked, turned
+//! into its page and data files (handed straight to the [`Sink`]) and
+//! appended to the combined data files, chunk by chunk in parallel, and only
+//! a slim copy of it (names, costs, ratings; see
+//! [`crate::model::ProjectDoc::slim`]) is kept for the pages that list many
+//! projects. Memory therefore grows with the slim copies, not with the text
+//! of the site, and no rendered page is held longer than it takes to write.
+//!
+//! Stages per project: load (read, parse, check) → render (page and charts)
+//! → export (JSON record, CSV rows) → write; then, once: aggregate pages
+//! (series, departments, home, sitemap) and the rest of `data/`.
+
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::content::{Content, Project, Series};
+use crate::diag::Diagnostics;
+use crate::export::{self, Exporter, ProjectData, Streams};
+use crate::load::{self, Ids};
+use crate::output::{Memory, OutFile, Sink};
+use crate::render::{self, DownloadView, RenderInput, Renderer};
+use crate::theme::Theme;
+
+/// Projects handled per parallel chunk: enough to keep both cores busy,
+/// few enough that a chunk's pages and rows stay small in memory.
+const CHUNK: usize = 256;
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in content or theme.
+    Content(Diagnostics),
+    /// Writing failed.
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+/// Time per stage. Per-project stages run on several threads at once, so
+/// they are summed over threads ("cpu"); the phases are wall time.
+#[derive(Debug, Default)]
+pub struct Timings {
+    /// (phase, wall time), in order.
+    pub phases: Vec<(&'static str, Duration)>,
+    load: AtomicU64,
+    render: AtomicU64,
+    charts: AtomicU64,
+    export: AtomicU64,
+    write: AtomicU64,
+}
+
+impl Timings {
+    fn add(counter: &AtomicU64, since: Instant) {
+        let ns = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(ns, Ordering::Relaxed);
+    }
+
+    fn phase(&mut self, name: &'static str, since: Instant) {
+        self.phases.push((name, since.elapsed()));
+    }
+
+    /// Per-project stages, summed over threads.
+    pub fn per_project(&self) -> [(&'static str, Duration); 5] {
+        let d = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
+        [
+            ("load", d(&self.load)),
+            ("render", d(&self.render)),
+            ("charts", d(&self.charts)),
+            ("export", d(&self.export)),
+            ("write", d(&self.write)),
+        ]
+    }
+
+    /// The report of `-v`: one line per phase (`wall`, elapsed time) and
+    /// per per-project stage (`cpu`, summed over threads).
+    pub fn report(&self) -> String {
+        let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
+        let mut s = String::new();
+        for (name, d) in &self.phases {
+            s.push_str(&format!("  wall {name:<16} {:>9.1} ms\n", ms(d)));
+        }
+        for (name, d) in self.per_project() {
+            s.push_str(&format!("  cpu  {name:<16} {:>9.1} ms\n", ms(&d)));
+        }
+        s
+    }
+}
+
+/// What a pass does with each loaded project.
+enum Mode<'a> {
+    /// Only check (`hyoka check`).
+    Check,
+    /// Render and export into the sink.
+    Build(Emit<'a>),
+}
+
+/// Everything needed to turn one project into its files.
+struct Emit<'a> {
+    cx: &'a Content,
+    renderer: &'a Renderer,
+    exporter: &'a Exporter,
+    sink: &'a dyn Sink,
+}
+
+impl Emit<'_> {
+    /// Page, JSON and CSV of one project, written; the rows to append.
+    fn project(&self, series: &Series, p: &Project, t: &Timings) -> Result<ProjectData, Failure> {
+        let start = Instant::now();
+        let mut chart_time = Duration::ZERO;
+        let (path, html) = self
+            .renderer
+            .project(self.cx, series, p, &mut chart_time)
+            .map_err(|d| Failure::Content(Diagnostics(vec![d])))?;
+        let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        t.charts.fetch_add(ns(chart_time), Ordering::Relaxed);
+        t.render.fetch_add(
+            ns(start.elapsed().saturating_sub(chart_time)),
+            Ordering::Relaxed,
+        );
+        let start = Instant::now();
+        let data = self.exporter.project(self.cx, series, p);
+        Timings::add(&t.export, start);
+        let start = Instant::now();
+        self.sink.put(&path, html.as_bytes())?;
+        data.put(self.sink)?;
+        Timings::add(&t.write, start);
+        Ok(data)
+    }
+}
+
+/// Where the projects come from.
+enum Source<'a> {
+    /// Files on disk, listed by [`load::skeleton`].
+    Disk {
+        root: &'a Path,
+        skeleton: &'a load::Skeleton,
+    },
+    /// Content already in memory (the tests).
+    Memory(&'a Content),
+}
+
+impl Source<'_> {
+    fn series_count(&self) -> usize {
+        match self {
+            Source::Disk { skeleton, .. } => skeleton.series.len(),
+            Source::Memory(c) => c.series.len(),
+        }
+    }
+
+    fn len(&self, s: usize) -> usize {
+        match self {
+            Source::Disk { skeleton, .. } => skeleton.series[s].files.len(),
+            Source::Memory(c) => c.series[s].projects.len(),
+        }
+    }
+
+    /// Project `i` of series `s`: loaded (and checked) from disk, or cloned.
+    fn get(&self, s: usize, i: usize, diags: &mut Diagnostics) -> Option<Project> {
+        match self {
+            Source::Disk { root, skeleton } => {
+                let series = &skeleton.series[s];
+                load::load_project(
+                    root,
+                    &series.files[i],
+                    &series.id,
+                    &series.doc,
+                    skeleton.org.as_ref(),
+                    diags,
+                )
+            }
+            Source::Memory(c) => c.series[s].projects.get(i).cloned(),
+        }
+    }
+}
+
+/// What the parallel part of the pass gives for one file: its problems, the
+/// project, and (when building) its data or why it failed.
+type Loaded = (
+    Diagnostics,
+    Option<Project>,
+    Option<Result<ProjectData, Failure>>,
+);
+
+/// The result of the project pass: the slim projects per series.
+struct Pass {
+    slim: Vec<Vec<Project>>,
+    diags: Diagnostics,
+}
+
+/// Loads every project, chunk by chunk in parallel; in `Build` mode also
+/// writes each project's files and appends it to `streams`.
+fn project_pass(
+    source: &Source,
+    mode: &Mode,
+    mut streams: Option<&mut Streams>,
+    t: &Timings,
+) -> Result<Pass, Failure> {
+    let failed = AtomicBool::new(false);
+    let mut ids = Ids::default();
+    let mut pass = Pass {
+        slim: Vec::new(),
+        diags: Diagnostics::default(),
+    };
+    for s in 0..source.series_count() {
+        let mut slim = Vec::with_capacity(source.len(s));
+        let indices: Vec<usize> = (0..source.len(s)).collect();
+        for chunk in indices.chunks(CHUNK) {
+            let done: Vec<Loaded> = chunk
+                .par_iter()
+                .map(|&i| {
+                    let mut d = Diagnostics::default();
+                    let start = Instant::now();
+                    let p = source.get(s, i, &mut d);
+                    Timings::add(&t.load, start);
+                    if p.is_none() || !d.is_empty() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    let out = match (&p, mode) {
+                        (Some(p), Mode::Build(e)) if !failed.load(Ordering::Relaxed) => {
+                            let r = e.project(&e.cx.series[s], p, t);
+                            if r.is_err() {
+                                failed.store(true, Ordering::Relaxed);
+                            }
+                            Some(r)
+                        }
+                        _ => None,
+                    };
+                    (d, p, out)
+                })
+                .collect();
+            for (d, p, out) in done {
+                pass.diags.0.extend(d.0);
+                let Some(p) = p else { continue };
+                let file = source_path(source, s, &p);
+                if !ids.admit(&p.id, &file, &mut pass.diags) {
+                    failed.store(true, Ordering::Relaxed);
+                    continue;
+                }
+                match out {
+                    Some(Ok(data)) => {
+                        if let Some(st) = streams.as_deref_mut() {
+                            if pass.diags.is_empty() {
+                                let start = Instant::now();
+                                st.append(&data)?;
+                                Timings::add(&t.write, start);
+                            }
+                        }
+                    }
+                    Some(Err(Failure::Content(d))) => pass.diags.0.extend(d.0),
+                    Some(Err(Failure::Io(e))) => return Err(Failure::Io(e)),
+                    None => {}
+                }
+                slim.push(Project {
+                    doc: p.doc.slim(),
+                    ..p
+                });
+            }
+        }
+        pass.slim.push(slim);
+    }
+    Ok(pass)
+}
+
+fn source_path(source: &Source, s: usize, p: &Project) -> std::path::PathBuf {
+    match source {
+        Source::Disk { root, .. } => root.join(&p.file),
+        Source::Memory(c) => Path::new(&c.series[s].id).join(&p.file),
+    }
+}
+
+/// Runs the whole pipeline over `source` into `sink`; returns how many
+/// projects it built.
+fn run(
+    source: &Source,
+    cx: Option<Content>,
+    mut diags: Diagnostics,
+    theme: &Theme,
+    sink: &dyn Sink,
+    t: &mut Timings,
+) -> Result<usize, Failure> {
+    let start = Instant::now();
+    let renderer = match &cx {
+        Some(cx) => match Renderer::new(cx, theme) {
+            Ok(r) => Some(r),
+            Err(d) => {
+                diags.0.extend(d.0);
+                None
+            }
+        },
+        None => None,
+    };
+    let created = cx
+        .as_ref()
+        .and_then(|c| c.site.updated.clone())
+        .unwrap_or_default();
+    let exporter = cx.as_ref().map(|c| Exporter::new(c, &created));
+    let mut streams = match (&cx, &exporter) {
+        (Some(c), Some(ex)) if diags.is_empty() => Some(Streams::open(c, ex, sink)?),
+        _ => None,
+    };
+    let mode = match (&cx, &renderer, &exporter, &streams) {
+        (Some(cx), Some(renderer), Some(exporter), Some(_)) => Mode::Build(Emit {
+            cx,
+            renderer,
+            exporter,
+            sink,
+        }),
+        _ => Mode::Check,
+    };
+    let pass = project_pass(source, &mode, streams.as_mut(), t)?;
+    t.phase("projects", start);
+    diags.0.extend(pass.diags.0);
+    let (Some(mut cx), Some(renderer), Some(streams), true) =
+        (cx, renderer, streams, diags.is_empty())
+    else {
+        return Err(Failure::Content(diags.sorted()));
+    };
+    let start = Instant::now();
+    let count = pass.slim.iter().map(Vec::len).sum();
+    for (series, slim) in cx.series.iter_mut().zip(pass.slim) {
+        series.projects = slim;
+    }
+    let sizes = streams.finish(&cx)?;
+    t.phase("data-files", start);
+    let start = Instant::now();
+    let downloads = export::downloads(&sizes)
+        .into_iter()
+        .map(|d| DownloadView {
+            path: d.path,
+            title: d.title,
+            format: d.format,
+            description: d.description,
+            size: human_size(d.bytes),
+        })
+        .collect();
+    let pages = render::rest(&renderer, &cx, theme, &RenderInput { downloads })
+        .map_err(Failure::Content)?;
+    for f in pages {
+        sink.put(&f.path, &f.bytes)?;
+    }
+    t.phase("aggregate-pages", start);
+    Ok(count)
+}
+
+/// Builds the content folder `root` into `sink`. `base_url` overrides
+/// `site.yaml`'s. Returns the number of projects.
+pub fn build(
+    root: &Path,
+    theme: &Theme,
+    base_url: Option<&str>,
+    sink: &dyn Sink,
+    t: &mut Timings,
+) -> Result<usize, Failure> {
+    let start = Instant::now();
+    let mut diags = Diagnostics::default();
+    let skeleton = load::skeleton(root, &mut diags);
+    let mut cx = skeleton.content();
+    if let (Some(c), Some(b)) = (cx.as_mut(), base_url) {
+        c.site.base_url = Some(b.to_string());
+    }
+    t.phase("site-files", start);
+    run(
+        &Source::Disk {
+            root,
+            skeleton: &skeleton,
+        },
+        cx,
+        diags,
+        theme,
+        sink,
+        t,
+    )
+}
+
+/// What `check` found in a good content folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    /// Project files.
+    pub projects: usize,
+    /// Series.
+    pub series: usize,
+    /// Departments (課).
+    pub departments: usize,
+}
+
+/// Checks the content folder `root` without building: every problem of
+/// every file, keeping only slim projects in memory.
+pub fn check(root: &Path) -> Result<Checked, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let skeleton = load::skeleton(root, &mut diags);
+    let source = Source::Disk {
+        root,
+        skeleton: &skeleton,
+    };
+    let t = Timings::default();
+    let pass = match project_pass(&source, &Mode::Check, None, &t) {
+        Ok(p) => p,
+        Err(Failure::Content(d)) => return Err(d.sorted()),
+        Err(Failure::Io(e)) => {
+            diags.push(crate::diag::Diagnostic::new(
+                root,
+                crate::diag::Pos::START,
+                format!("読み込みに失敗しました: {e}"),
+            ));
+            return Err(diags);
+        }
+    };
+    diags.0.extend(pass.diags.0);
+    match (&skeleton.site, &skeleton.org) {
+        (Some(_), Some(org)) if diags.is_empty() => Ok(Checked {
+            projects: pass.slim.iter().map(Vec::len).sum(),
+            series: skeleton.series.len(),
+            departments: org.departments.len(),
+        }),
+        _ => Err(diags.sorted()),
+    }
+}
+
+/// Every file of the site of `content`, in memory, by path.
+pub fn generate(
+    content: &Content,
+    theme: &Theme,
+    t: &mut Timings,
+) -> Result<Vec<OutFile>, Failure> {
+    let cx = content.without_projects();
+    let sink = Memory::default();
+    run(
+        &Source::Memory(content),
+        Some(cx),
+        Diagnostics::default(),
+        theme,
+        &sink,
+        t,
+    )?;
+    Ok(sink.into_files())
+}
+
+/// `12.3 KB`.
+pub fn human_size(n: usize) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
+    }
+}
