@@ -198,77 +198,129 @@ struct Pass {
 }
 
 /// Loads every project, chunk by chunk in parallel; in `Build` mode also
-/// writes each project's files and appends it to `streams`.
+/// writes each project's files and appends it to `streams`. While one chunk
+/// is processed, the previous one is merged (ids checked, rows appended in
+/// order), so the serial part overlaps the parallel one.
 fn project_pass(
     source: &Source,
     mode: &Mode,
-    mut streams: Option<&mut Streams>,
+    streams: Option<&mut Streams>,
     t: &Timings,
 ) -> Result<Pass, Failure> {
     let failed = AtomicBool::new(false);
-    let mut ids = Ids::default();
-    let mut pass = Pass {
-        slim: Vec::new(),
-        diags: Diagnostics::default(),
+    let mut merger = Merger {
+        source,
+        streams,
+        ids: Ids::default(),
+        failed: &failed,
+        t,
+        pass: Pass {
+            slim: (0..source.series_count())
+                .map(|s| Vec::with_capacity(source.len(s)))
+                .collect(),
+            diags: Diagnostics::default(),
+        },
     };
+    let mut pending: Option<(usize, Vec<Loaded>)> = None;
     for s in 0..source.series_count() {
-        let mut slim = Vec::with_capacity(source.len(s));
         let indices: Vec<usize> = (0..source.len(s)).collect();
         for chunk in indices.chunks(CHUNK) {
-            let done: Vec<Loaded> = chunk
-                .par_iter()
-                .map(|&i| {
-                    let mut d = Diagnostics::default();
-                    let start = Instant::now();
-                    let p = source.get(s, i, &mut d);
-                    Timings::add(&t.load, start);
-                    if p.is_none() || !d.is_empty() {
-                        failed.store(true, Ordering::Relaxed);
-                    }
-                    let out = match (&p, mode) {
-                        (Some(p), Mode::Build(e)) if !failed.load(Ordering::Relaxed) => {
-                            let r = e.project(&e.cx.series[s], p, t);
-                            if r.is_err() {
-                                failed.store(true, Ordering::Relaxed);
-                            }
-                            Some(r)
-                        }
-                        _ => None,
-                    };
-                    (d, p, out)
-                })
-                .collect();
-            for (d, p, out) in done {
-                pass.diags.0.extend(d.0);
-                let Some(p) = p else { continue };
-                let file = source_path(source, s, &p);
-                if !ids.admit(&p.id, &file, &mut pass.diags) {
-                    failed.store(true, Ordering::Relaxed);
-                    continue;
-                }
-                match out {
-                    Some(Ok(data)) => {
-                        if let Some(st) = streams.as_deref_mut() {
-                            if pass.diags.is_empty() {
-                                let start = Instant::now();
-                                st.append(&data)?;
-                                Timings::add(&t.write, start);
-                            }
-                        }
-                    }
-                    Some(Err(Failure::Content(d))) => pass.diags.0.extend(d.0),
-                    Some(Err(Failure::Io(e))) => return Err(Failure::Io(e)),
-                    None => {}
-                }
-                slim.push(Project {
-                    doc: p.doc.slim(),
-                    ..p
-                });
-            }
+            let previous = pending.take();
+            let (merged, done) = rayon::join(
+                || match previous {
+                    Some((ps, d)) => merger.merge(ps, d),
+                    None => Ok(()),
+                },
+                || {
+                    chunk
+                        .par_iter()
+                        .map(|&i| load_and_emit(source, mode, s, i, &failed, t))
+                        .collect::<Vec<Loaded>>()
+                },
+            );
+            merged?;
+            pending = Some((s, done));
         }
-        pass.slim.push(slim);
     }
-    Ok(pass)
+    if let Some((ps, d)) = pending {
+        merger.merge(ps, d)?;
+    }
+    Ok(merger.pass)
+}
+
+/// Loads project `i` of series `s` and, when building and nothing has
+/// failed yet, writes its files.
+fn load_and_emit(
+    source: &Source,
+    mode: &Mode,
+    s: usize,
+    i: usize,
+    failed: &AtomicBool,
+    t: &Timings,
+) -> Loaded {
+    let mut d = Diagnostics::default();
+    let start = Instant::now();
+    let p = source.get(s, i, &mut d);
+    Timings::add(&t.load, start);
+    if p.is_none() || !d.is_empty() {
+        failed.store(true, Ordering::Relaxed);
+    }
+    let out = match (&p, mode) {
+        (Some(p), Mode::Build(e)) if !failed.load(Ordering::Relaxed) => {
+            let r = e.project(&e.cx.series[s], p, t);
+            if r.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            Some(r)
+        }
+        _ => None,
+    };
+    // Only the slim copy travels on; the text is dropped here, in parallel.
+    let p = p.map(|p| Project {
+        doc: p.doc.slim(),
+        ..p
+    });
+    (d, p, out)
+}
+
+/// The serial half of the pass: ids, combined files, slim projects, in order.
+struct Merger<'s, 'a> {
+    source: &'s Source<'s>,
+    streams: Option<&'s mut Streams<'a>>,
+    ids: Ids,
+    failed: &'s AtomicBool,
+    t: &'s Timings,
+    pass: Pass,
+}
+
+impl Merger<'_, '_> {
+    fn merge(&mut self, s: usize, done: Vec<Loaded>) -> Result<(), Failure> {
+        for (d, p, out) in done {
+            self.pass.diags.0.extend(d.0);
+            let Some(p) = p else { continue };
+            let file = source_path(self.source, s, &p);
+            if !self.ids.admit(&p.id, &file, &mut self.pass.diags) {
+                self.failed.store(true, Ordering::Relaxed);
+                continue;
+            }
+            match out {
+                Some(Ok(data)) => {
+                    if let Some(st) = self.streams.as_deref_mut() {
+                        if self.pass.diags.is_empty() {
+                            let start = Instant::now();
+                            st.append(&data)?;
+                            Timings::add(&self.t.write, start);
+                        }
+                    }
+                }
+                Some(Err(Failure::Content(d))) => self.pass.diags.0.extend(d.0),
+                Some(Err(Failure::Io(e))) => return Err(Failure::Io(e)),
+                None => {}
+            }
+            self.pass.slim[s].push(p);
+        }
+        Ok(())
+    }
 }
 
 fn source_path(source: &Source, s: usize, p: &Project) -> std::path::PathBuf {
