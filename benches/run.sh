@@ -65,7 +65,7 @@ for N in "$@"; do
   /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"
   read -r w m < <(parse_time "$WORK/time")
   printf '  rebuild, nothing changed:  %8.3f s   peak RSS %8.1f MB\n' "$w" "$(echo "$m/1024" | bc -l)"
-  one=$(find "$C" -name 'jigyo-*.yaml' | sort | head -1)
+  one=$(find "$C" -name 'jigyo-*.yaml' | sort | sed -n 1p)
   sed -i 's/^name: "\(.*\)"$/name: "\1（改）"/' "$one"
   /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"
   read -r w m < <(parse_time "$WORK/time")

@@ -164,7 +164,7 @@ impl Staging {
                     let _ = fs::rename(old, target);
                     return Err(e);
                 }
-                fs::remove_dir_all(old)
+                remove_tree(old)
             } else {
                 fs::rename(stage, target)
             }
@@ -174,6 +174,28 @@ impl Staging {
         }
         result
     }
+}
+
+/// Removes a folder and everything in it, files in parallel (a previous
+/// output of a large site holds over 100,000 files).
+fn remove_tree(root: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().try_for_each(fs::remove_file)?;
+    // Deepest first.
+    for d in dirs.iter().rev() {
+        fs::remove_dir(d)?;
+    }
+    Ok(())
 }
 
 impl Drop for Staging {

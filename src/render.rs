@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use minijinja::{Environment, UndefinedBehavior, Value};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{self, Distribution, YearCost};
@@ -471,7 +472,12 @@ struct Pages<'a> {
 
 impl Pages<'_> {
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
-        match self.r.page(path, template, ctx) {
+        let html = self.r.page(path, template, ctx);
+        self.push(path.to_string(), html);
+    }
+
+    fn push(&mut self, path: String, html: Result<String, Diagnostic>) {
+        match html {
             Ok(html) => self.files.push(OutFile::text(path, html)),
             Err(d) => self.diags.push(d),
         }
@@ -924,76 +930,87 @@ pub fn rest(
         files: Vec::new(),
     };
 
-    // Series.
+    // Series, in parallel (each lists every one of its projects).
+    let renderer = r.r;
+    let series_out: Vec<(HomeSeries, String, Result<String, Diagnostic>)> = content
+        .series
+        .par_iter()
+        .map(|series| {
+            let groups = aggregate::groups(content, series);
+            let group_lists: Vec<(String, Vec<&Project>)> = groups
+                .iter()
+                .map(|g| (g.label.clone(), g.projects.clone()))
+                .collect();
+            let all: Vec<&Project> = series.projects.iter().collect();
+            let summaries = summary_tables(series, &group_lists, &all, &series.doc.title);
+            let view = SeriesView {
+                id: series.id.clone(),
+                title: series.doc.title.clone(),
+                description_html: md(&series.doc.description),
+                grouping_name: series
+                    .doc
+                    .grouping
+                    .as_ref()
+                    .map_or_else(|| "部".to_string(), |g| g.name.clone()),
+                scale: series
+                    .doc
+                    .scale
+                    .iter()
+                    .map(|l| RatingView {
+                        code: l.code.clone(),
+                        label: l.label.clone(),
+                        color: l.color.clone(),
+                        definition: l.definition.clone(),
+                    })
+                    .collect(),
+                summary_label: (!series.doc.summary_codes.is_empty())
+                    .then(|| format!("{}評価の割合", series.doc.summary_codes.join("または"))),
+                periods: period_heads(series),
+                groups: groups
+                    .iter()
+                    .map(|g| GroupView {
+                        id: g.id.clone(),
+                        label: g.label.clone(),
+                        rows: g
+                            .projects
+                            .iter()
+                            .map(|p| project_row(content, series, p))
+                            .collect(),
+                    })
+                    .collect(),
+                costs: cost_views(
+                    &aggregate::cost_by_year(all.iter().copied()),
+                    series.doc.money_unit,
+                ),
+                summaries,
+                money_unit: series.doc.money_unit.label(),
+                count: series.projects.len(),
+                sources: series
+                    .doc
+                    .sources
+                    .iter()
+                    .filter_map(|s| source_view(series, &s.id, None, None))
+                    .collect(),
+            };
+            let home = HomeSeries {
+                id: series.id.clone(),
+                title: series.doc.title.clone(),
+                count: series.projects.len(),
+                summaries: summary_tables(series, &[], &all, &series.doc.title),
+            };
+            let path = format!("series/{}.html", series.id);
+            let html = renderer.page(
+                &path,
+                "series.html",
+                minijinja::context! { series => Value::from_serialize(&view) },
+            );
+            (home, path, html)
+        })
+        .collect();
     let mut home_series = Vec::new();
-    for series in &content.series {
-        let groups = aggregate::groups(content, series);
-        let group_lists: Vec<(String, Vec<&Project>)> = groups
-            .iter()
-            .map(|g| (g.label.clone(), g.projects.clone()))
-            .collect();
-        let all: Vec<&Project> = series.projects.iter().collect();
-        let summaries = summary_tables(series, &group_lists, &all, &series.doc.title);
-        let view = SeriesView {
-            id: series.id.clone(),
-            title: series.doc.title.clone(),
-            description_html: md(&series.doc.description),
-            grouping_name: series
-                .doc
-                .grouping
-                .as_ref()
-                .map_or_else(|| "部".to_string(), |g| g.name.clone()),
-            scale: series
-                .doc
-                .scale
-                .iter()
-                .map(|l| RatingView {
-                    code: l.code.clone(),
-                    label: l.label.clone(),
-                    color: l.color.clone(),
-                    definition: l.definition.clone(),
-                })
-                .collect(),
-            summary_label: (!series.doc.summary_codes.is_empty())
-                .then(|| format!("{}評価の割合", series.doc.summary_codes.join("または"))),
-            periods: period_heads(series),
-            groups: groups
-                .iter()
-                .map(|g| GroupView {
-                    id: g.id.clone(),
-                    label: g.label.clone(),
-                    rows: g
-                        .projects
-                        .iter()
-                        .map(|p| project_row(content, series, p))
-                        .collect(),
-                })
-                .collect(),
-            costs: cost_views(
-                &aggregate::cost_by_year(all.iter().copied()),
-                series.doc.money_unit,
-            ),
-            summaries,
-            money_unit: series.doc.money_unit.label(),
-            count: series.projects.len(),
-            sources: series
-                .doc
-                .sources
-                .iter()
-                .filter_map(|s| source_view(series, &s.id, None, None))
-                .collect(),
-        };
-        home_series.push(HomeSeries {
-            id: series.id.clone(),
-            title: series.doc.title.clone(),
-            count: series.projects.len(),
-            summaries: summary_tables(series, &[], &all, &series.doc.title),
-        });
-        r.page(
-            &format!("series/{}.html", series.id),
-            "series.html",
-            minijinja::context! { series => Value::from_serialize(&view) },
-        );
+    for (home, path, html) in series_out {
+        home_series.push(home);
+        r.push(path, html);
     }
 
     // Departments.
@@ -1004,75 +1021,86 @@ pub fn rest(
             .or_default()
             .push((s, p));
     }
-    let mut dept_rows = Vec::new();
-    for dept in &content.org.departments {
-        let items = by_dept.get(dept.id.as_str()).cloned().unwrap_or_default();
-        let division = dept
-            .division
-            .as_deref()
-            .and_then(|d| content.division(d))
-            .map(|d| d.name.clone());
-        let mut series_views = Vec::new();
-        for series in &content.series {
-            let ps: Vec<&Project> = items
-                .iter()
-                .filter(|(s, _)| s.id == series.id)
-                .map(|(_, p)| *p)
-                .collect();
-            if ps.is_empty() {
-                continue;
+    let dept_out: Vec<(DeptListRow, String, Result<String, Diagnostic>)> = content
+        .org
+        .departments
+        .par_iter()
+        .map(|dept| {
+            let items = by_dept.get(dept.id.as_str()).cloned().unwrap_or_default();
+            let division = dept
+                .division
+                .as_deref()
+                .and_then(|d| content.division(d))
+                .map(|d| d.name.clone());
+            let mut series_views = Vec::new();
+            for series in &content.series {
+                let ps: Vec<&Project> = items
+                    .iter()
+                    .filter(|(s, _)| s.id == series.id)
+                    .map(|(_, p)| *p)
+                    .collect();
+                if ps.is_empty() {
+                    continue;
+                }
+                series_views.push(DeptSeriesView {
+                    id: series.id.clone(),
+                    title: series.doc.title.clone(),
+                    periods: period_heads(series),
+                    rows: ps.iter().map(|p| project_row(content, series, p)).collect(),
+                    summaries: summary_tables(
+                        series,
+                        &[],
+                        &ps,
+                        &format!("{}・{}", dept.current_name(), series.doc.title),
+                    ),
+                    costs: cost_views(
+                        &aggregate::cost_by_year(ps.iter().copied()),
+                        series.doc.money_unit,
+                    ),
+                });
             }
-            series_views.push(DeptSeriesView {
-                id: series.id.clone(),
-                title: series.doc.title.clone(),
-                periods: period_heads(series),
-                rows: ps.iter().map(|p| project_row(content, series, p)).collect(),
-                summaries: summary_tables(
-                    series,
-                    &[],
-                    &ps,
-                    &format!("{}・{}", dept.current_name(), series.doc.title),
-                ),
-                costs: cost_views(
-                    &aggregate::cost_by_year(ps.iter().copied()),
-                    series.doc.money_unit,
-                ),
-            });
-        }
-        let view = DepartmentView {
-            id: dept.id.clone(),
-            name: dept.current_name().to_string(),
-            former_names: dept
-                .names
-                .iter()
-                .take(dept.names.len().saturating_sub(1))
-                .map(|n| NameView {
-                    name: n.name.clone(),
-                    years: years_text(n.from, n.until),
-                })
-                .collect(),
-            division: division.clone(),
-            notes: dept.notes.clone(),
-            count: items.len(),
-            series: series_views,
-            downloads: crate::export::department_files(&dept.id),
-        };
-        dept_rows.push(DeptListRow {
-            id: dept.id.clone(),
-            name: dept.current_name().to_string(),
-            former_names: dept
-                .former_names()
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-            division,
-            count: items.len(),
-        });
-        r.page(
-            &format!("departments/{}.html", dept.id),
-            "department.html",
-            minijinja::context! { department => Value::from_serialize(&view) },
-        );
+            let view = DepartmentView {
+                id: dept.id.clone(),
+                name: dept.current_name().to_string(),
+                former_names: dept
+                    .names
+                    .iter()
+                    .take(dept.names.len().saturating_sub(1))
+                    .map(|n| NameView {
+                        name: n.name.clone(),
+                        years: years_text(n.from, n.until),
+                    })
+                    .collect(),
+                division: division.clone(),
+                notes: dept.notes.clone(),
+                count: items.len(),
+                series: series_views,
+                downloads: crate::export::department_files(&dept.id),
+            };
+            let row = DeptListRow {
+                id: dept.id.clone(),
+                name: dept.current_name().to_string(),
+                former_names: dept
+                    .former_names()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                division,
+                count: items.len(),
+            };
+            let path = format!("departments/{}.html", dept.id);
+            let html = renderer.page(
+                &path,
+                "department.html",
+                minijinja::context! { department => Value::from_serialize(&view) },
+            );
+            (row, path, html)
+        })
+        .collect();
+    let mut dept_rows = Vec::new();
+    for (row, path, html) in dept_out {
+        dept_rows.push(row);
+        r.push(path, html);
     }
     r.page(
         "departments.html",
