@@ -1,10 +1,12 @@
 //! hyoka (評価): a static open-data site generator for Japanese municipal
 //! project evaluations (事務事業評価).
 //!
-//! The pipeline: [`load`] (files → checked [`content::Content`] or every
-//! problem as [`diag::Diagnostics`]) → [`aggregate`] (pure summaries) →
-//! [`render`] / [`charts`] / [`export`] (pages and data as bytes in memory) →
-//! [`output`] (the only module that writes, staging then swapping).
+//! The pipeline ([`pipeline`], shared by `build`, `check`, `serve` and the
+//! tests): [`load`] (files → checked projects, or every problem as
+//! [`diag::Diagnostics`]) → [`render`] / [`charts`] / [`export`] (each
+//! project's page and data, streamed) → [`aggregate`] (pure summaries for the
+//! pages that list many projects) → [`output`] (the only module that writes:
+//! a staging folder swapped in at the end, or memory).
 
 pub mod aggregate;
 pub mod build;

@@ -1,9 +1,11 @@
-//! Loading: walks the content folder, parses every file and checks it, and
-//! returns either the [`Content`] or every problem found.
+//! Loading: parses every file and checks it, reporting every problem found.
 //!
-//! Order: `site.yaml`, `departments.yaml`, each series' `_series.yaml`, then
-//! its project files, each checked against the departments and its series as
-//! soon as it is read, so positions are only kept for one file at a time.
+//! [`skeleton`] reads `site.yaml`, `departments.yaml`, each series'
+//! `_series.yaml` and the free pages and lists the project files;
+//! [`load_project`] reads one project file and checks it against the
+//! departments and its series (the pipeline calls it in parallel chunks);
+//! [`load`] does both for a whole folder in memory. Good files take a fast
+//! path; positions are computed only for a file with a problem.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
