@@ -298,7 +298,7 @@ impl Merger<'_, '_> {
         for (d, p, out) in done {
             self.pass.diags.0.extend(d.0);
             let Some(p) = p else { continue };
-            let file = source_path(self.source, s, &p);
+            let file = source_path(self.source, &p);
             if !self.ids.admit(&p.id, &file, &mut self.pass.diags) {
                 self.failed.store(true, Ordering::Relaxed);
                 continue;
@@ -323,10 +323,10 @@ impl Merger<'_, '_> {
     }
 }
 
-fn source_path(source: &Source, s: usize, p: &Project) -> std::path::PathBuf {
+fn source_path(source: &Source, p: &Project) -> std::path::PathBuf {
     match source {
         Source::Disk { root, .. } => root.join(&p.file),
-        Source::Memory(c) => Path::new(&c.series[s].id).join(&p.file),
+        Source::Memory(_) => Path::new(&p.file).to_path_buf(),
     }
 }
 
