@@ -379,7 +379,17 @@ impl Renderer {
     /// Renders one page; `path` decides the relative way back to the root.
     fn page(&self, path: &str, template: &str, ctx: Value) -> Result<String, Diagnostic> {
         let depth = path.matches('/').count();
-        let root = "../".repeat(depth);
+        self.page_at("../".repeat(depth), path, template, ctx)
+    }
+
+    /// Renders one page with `root` as the way back to the site root.
+    fn page_at(
+        &self,
+        root: String,
+        path: &str,
+        template: &str,
+        ctx: Value,
+    ) -> Result<String, Diagnostic> {
         let canonical = self.base_url.as_ref().map(|b| format!("{b}{path}"));
         let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, ..ctx };
         self.env
@@ -1143,7 +1153,12 @@ pub fn rest(
         "downloads.html",
         minijinja::context! { downloads => Value::from_serialize(&input.downloads) },
     );
-    r.page("404.html", "404.html", minijinja::context! {});
+    // A server shows 404.html at whatever path was asked for, where relative
+    // links do not resolve: with a base URL, its links are absolute.
+    let root_404 = r.r.base_url.clone().unwrap_or_default();
+    let html =
+        r.r.page_at(root_404, "404.html", "404.html", minijinja::context! {});
+    r.push("404.html".to_string(), html);
 
     // Sitemap of every HTML page but 404.
     let base = r.r.base_url.clone().unwrap_or_default();

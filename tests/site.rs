@@ -141,7 +141,8 @@ fn links_are_relative_and_resolve() {
             }
             assert!(!h.starts_with('/'), "{}: absolute link {h}", p.display());
             if p.ends_with("404.html") {
-                continue;
+                // Shown at any path: its site links must be absolute.
+                panic!("{}: relative link {h} in 404.html", p.display());
             }
             let target = p
                 .parent()
@@ -150,6 +151,9 @@ fn links_are_relative_and_resolve() {
             assert!(target.exists(), "{}: broken link {h}", p.display());
         }
     }
+    let not_found = read(&out.join("404.html"));
+    assert!(not_found.contains("href=\"https://city.example/hyoka/static/style.css\""));
+    assert!(not_found.contains("href=\"https://city.example/hyoka/index.html\""));
     let sitemap = read(&out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://city.example/hyoka/projects/alpha.html</loc>"));
     assert!(read(&out.join("index.html"))
