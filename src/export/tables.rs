@@ -326,6 +326,31 @@ fn project_columns<C: ProjectRow>(with_division: bool) -> Vec<Column<C>> {
 // ------------------------------------------------------------ projects.csv
 
 /// One project in one fiscal year.
+/// Rows that carry one evaluation of their project.
+trait Rated: ProjectRow {
+    fn evaluation(&self) -> Option<&Evaluation>;
+}
+
+/// The rating code and its label, for rows with an evaluation.
+fn rating_columns<C: Rated>(content: &Content, description: &str) -> [Column<C>; 2] {
+    [
+        Column::new(
+            Field::new("総合評価", "rating", Kind::String, description)
+                .allowed(rating_codes(content)),
+            |c: &C| Cell::opt_text(c.evaluation().and_then(|e| e.rating.as_deref())),
+        ),
+        Column::new(
+            Field::new(
+                "総合評価の名前",
+                "rating_label",
+                Kind::String,
+                "総合評価の記号の意味（資料に無ければ空欄）。",
+            ),
+            |c: &C| c.base().rating_label(c.evaluation()),
+        ),
+    ]
+}
+
 struct ProjectYear<'a> {
     base: Base<'a>,
     year: FiscalYear,
@@ -333,6 +358,12 @@ struct ProjectYear<'a> {
     evaluation: Option<&'a Evaluation>,
 }
 project_row!(ProjectYear);
+
+impl Rated for ProjectYear<'_> {
+    fn evaluation(&self) -> Option<&Evaluation> {
+        self.evaluation
+    }
+}
 
 /// The rows of one project: every year with a fiscal-year record, plus every
 /// single-year evaluation period the project has an evaluation for.
@@ -501,26 +532,11 @@ fn projects_columns<'a>(content: &Content) -> Vec<Column<ProjectYear<'a>>> {
             .minimum(0),
             |c: &ProjectYear| Cell::opt_num(finite(c.record.and_then(|r| r.temporary_staff))),
         ),
-        Column::new(
-            Field::new(
-                "総合評価",
-                "rating",
-                Kind::String,
-                "その年度を評価期間とする総合評価の記号（評価が無い・評価対象外なら空欄）。",
-            )
-            .allowed(rating_codes(content)),
-            |c: &ProjectYear| Cell::opt_text(c.evaluation.and_then(|e| e.rating.as_deref())),
-        ),
-        Column::new(
-            Field::new(
-                "総合評価の名前",
-                "rating_label",
-                Kind::String,
-                "総合評価の記号の意味（資料に無ければ空欄）。",
-            ),
-            |c: &ProjectYear| c.base.rating_label(c.evaluation),
-        ),
     ]);
+    v.extend(rating_columns::<ProjectYear>(
+        content,
+        "その年度を評価期間とする総合評価の記号（評価が無い・評価対象外なら空欄）。",
+    ));
     v
 }
 
@@ -671,6 +687,12 @@ struct RatingRow<'a> {
 }
 project_row!(RatingRow);
 
+impl Rated for RatingRow<'_> {
+    fn evaluation(&self) -> Option<&Evaluation> {
+        self.evaluation
+    }
+}
+
 /// `ratings.csv`: every project in every evaluation period of its series
 /// (a period without an evaluation entry gives a row with an empty rating).
 pub fn ratings(content: &Content) -> Table {
@@ -753,35 +775,20 @@ pub fn ratings_of(content: &Content, chosen: &[(&Series, &Project)]) -> Table {
             .required(),
             |c: &RatingRow| wareki(c.period.until),
         ),
-        Column::new(
-            Field::new(
-                "総合評価",
-                "rating",
-                Kind::String,
-                "総合評価の記号。評価されていない場合は空欄（理由は「備考」）。",
-            )
-            .allowed(rating_codes(content)),
-            |c: &RatingRow| Cell::opt_text(c.evaluation.and_then(|e| e.rating.as_deref())),
-        ),
-        Column::new(
-            Field::new(
-                "総合評価の名前",
-                "rating_label",
-                Kind::String,
-                "総合評価の記号の意味（資料に無ければ空欄）。",
-            ),
-            |c: &RatingRow| c.base.rating_label(c.evaluation),
-        ),
-        Column::new(
-            Field::new(
-                "備考",
-                "remark",
-                Kind::String,
-                "評価に添えられた記載（例: 評価対象外）。",
-            ),
-            |c: &RatingRow| Cell::opt_text(c.evaluation.and_then(|e| e.remark.as_deref())),
-        ),
     ]);
+    columns.extend(rating_columns::<RatingRow>(
+        content,
+        "総合評価の記号。評価されていない場合は空欄（理由は「備考」）。",
+    ));
+    columns.extend([Column::new(
+        Field::new(
+            "備考",
+            "remark",
+            Kind::String,
+            "評価に添えられた記載（例: 評価対象外）。",
+        ),
+        |c: &RatingRow| Cell::opt_text(c.evaluation.and_then(|e| e.remark.as_deref())),
+    )]);
     Table::new(
         "ratings",
         columns,
