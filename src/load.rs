@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -146,50 +145,10 @@ impl Ids {
     }
 }
 
-/// Loads and checks the whole content folder into memory (the tests and
-/// small tools use this; `build` and `check` stream projects instead, see
-/// [`crate::pipeline`]).
+/// Loads and checks the whole content folder into memory: the pipeline's
+/// project pass, keeping every project whole (see [`crate::pipeline::load`]).
 pub fn load(root: &Path) -> Result<Content, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    let sk = skeleton(root, &mut diags);
-    let mut ids = Ids::default();
-    let mut series = Vec::new();
-    for s in &sk.series {
-        // Parsed and checked in parallel, merged in order so ids and
-        // messages stay deterministic.
-        let loaded: Vec<(Option<Project>, Diagnostics)> = s
-            .files
-            .par_iter()
-            .map(|file| {
-                let mut d = Diagnostics::default();
-                let p = load_project(root, file, &s.id, &s.doc, sk.org.as_ref(), &mut d);
-                (p, d)
-            })
-            .collect();
-        let mut projects = Vec::new();
-        for (p, d) in loaded {
-            d.0.into_iter().for_each(|x| diags.push(x));
-            if let Some(p) = p {
-                if ids.admit(&p.id, &root.join(&p.file), &mut diags) {
-                    projects.push(p);
-                }
-            }
-        }
-        series.push(Series {
-            id: s.id.clone(),
-            doc: s.doc.clone(),
-            projects,
-        });
-    }
-    match (sk.site, sk.org) {
-        (Some(site), Some(org)) if diags.is_empty() => Ok(Content {
-            site,
-            org,
-            series,
-            pages: sk.pages,
-        }),
-        _ => Err(diags.sorted()),
-    }
+    crate::pipeline::load(root)
 }
 
 fn sorted_dirs(root: &Path) -> Vec<PathBuf> {

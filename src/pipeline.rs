@@ -98,8 +98,10 @@ impl Timings {
 
 /// What a pass does with each loaded project.
 enum Mode<'a> {
-    /// Only check (`hyoka check`).
+    /// Only check (`hyoka check`), keeping slim copies.
     Check,
+    /// Check and keep every project whole ([`load`]).
+    Load,
     /// Render and export into the sink.
     Build(Emit<'a>),
 }
@@ -191,9 +193,10 @@ type Loaded = (
     Option<Result<ProjectData, Failure>>,
 );
 
-/// The result of the project pass: the slim projects per series.
+/// The result of the project pass: the projects per series (slim unless
+/// the mode is [`Mode::Load`]).
 struct Pass {
-    slim: Vec<Vec<Project>>,
+    projects: Vec<Vec<Project>>,
     diags: Diagnostics,
 }
 
@@ -215,7 +218,7 @@ fn project_pass(
         failed: &failed,
         t,
         pass: Pass {
-            slim: (0..source.series_count())
+            projects: (0..source.series_count())
                 .map(|s| Vec::with_capacity(source.len(s)))
                 .collect(),
             diags: Diagnostics::default(),
@@ -275,11 +278,15 @@ fn load_and_emit(
         }
         _ => None,
     };
-    // Only the slim copy travels on; the text is dropped here, in parallel.
-    let p = p.map(|p| Project {
-        doc: p.doc.slim(),
-        ..p
-    });
+    // Unless the whole project is wanted, only the slim copy travels on;
+    // the text is dropped here, in parallel.
+    let p = match mode {
+        Mode::Load => p,
+        Mode::Check | Mode::Build(_) => p.map(|p| Project {
+            doc: p.doc.slim(),
+            ..p
+        }),
+    };
     (d, p, out)
 }
 
@@ -317,7 +324,7 @@ impl Merger<'_, '_> {
                 Some(Err(Failure::Io(e))) => return Err(Failure::Io(e)),
                 None => {}
             }
-            self.pass.slim[s].push(p);
+            self.pass.projects[s].push(p);
         }
         Ok(())
     }
@@ -378,8 +385,8 @@ fn run(
         return Err(Failure::Content(diags.sorted()));
     };
     let start = Instant::now();
-    let count = pass.slim.iter().map(Vec::len).sum();
-    for (series, slim) in cx.series.iter_mut().zip(pass.slim) {
+    let count = pass.projects.iter().map(Vec::len).sum();
+    for (series, slim) in cx.series.iter_mut().zip(pass.projects) {
         series.projects = slim;
     }
     let sizes = streams.finish(&cx)?;
@@ -448,14 +455,35 @@ pub struct Checked {
 /// Checks the content folder `root` without building: every problem of
 /// every file, keeping only slim projects in memory.
 pub fn check(root: &Path) -> Result<Checked, Diagnostics> {
+    let (content, pass) = check_folder(root, &Mode::Check)?;
+    Ok(Checked {
+        projects: pass.projects.iter().map(Vec::len).sum(),
+        series: content.series.len(),
+        departments: content.org.departments.len(),
+    })
+}
+
+/// Loads and checks the whole content folder into memory, every project
+/// whole (the tests and `hyoka new` use this; `build` and `check` stream).
+pub fn load(root: &Path) -> Result<Content, Diagnostics> {
+    let (mut content, pass) = check_folder(root, &Mode::Load)?;
+    for (series, projects) in content.series.iter_mut().zip(pass.projects) {
+        series.projects = projects;
+    }
+    Ok(content)
+}
+
+/// Runs the project pass over the folder `root` without building; fails
+/// with every problem found unless the folder is entirely good. Returns the
+/// content without projects, and the projects.
+fn check_folder(root: &Path, mode: &Mode) -> Result<(Content, Pass), Diagnostics> {
     let mut diags = Diagnostics::default();
     let skeleton = load::skeleton(root, &mut diags);
     let source = Source::Disk {
         root,
         skeleton: &skeleton,
     };
-    let t = Timings::default();
-    let pass = match project_pass(&source, &Mode::Check, None, &t) {
+    let mut pass = match project_pass(&source, mode, None, &Timings::default()) {
         Ok(p) => p,
         Err(Failure::Content(d)) => return Err(d.sorted()),
         Err(Failure::Io(e)) => {
@@ -467,13 +495,9 @@ pub fn check(root: &Path) -> Result<Checked, Diagnostics> {
             return Err(diags);
         }
     };
-    diags.0.extend(pass.diags.0);
-    match (&skeleton.site, &skeleton.org) {
-        (Some(_), Some(org)) if diags.is_empty() => Ok(Checked {
-            projects: pass.slim.iter().map(Vec::len).sum(),
-            series: skeleton.series.len(),
-            departments: org.departments.len(),
-        }),
+    diags.0.append(&mut pass.diags.0);
+    match skeleton.content() {
+        Some(content) if diags.is_empty() => Ok((content, pass)),
         _ => Err(diags.sorted()),
     }
 }
