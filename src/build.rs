@@ -36,7 +36,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<usize, Failure> {
     let n = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)?;
     let t = Instant::now();
     stage.commit()?;
-    timings.phases.push(("swap", t.elapsed()));
+    timings.phase("swap", t);
     Ok(n)
 }
 

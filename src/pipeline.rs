@@ -60,12 +60,13 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn add(counter: &AtomicU64, since: Instant) {
-        let ns = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    fn add(counter: &AtomicU64, d: Duration) {
+        let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         counter.fetch_add(ns, Ordering::Relaxed);
     }
 
-    fn phase(&mut self, name: &'static str, since: Instant) {
+    /// Records a phase that started at `since`.
+    pub fn phase(&mut self, name: &'static str, since: Instant) {
         self.phases.push((name, since.elapsed()));
     }
 
@@ -123,19 +124,15 @@ impl Emit<'_> {
             .renderer
             .project(self.cx, series, p, &mut chart_time)
             .map_err(|d| Failure::Content(Diagnostics(vec![d])))?;
-        let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-        t.charts.fetch_add(ns(chart_time), Ordering::Relaxed);
-        t.render.fetch_add(
-            ns(start.elapsed().saturating_sub(chart_time)),
-            Ordering::Relaxed,
-        );
+        Timings::add(&t.charts, chart_time);
+        Timings::add(&t.render, start.elapsed().saturating_sub(chart_time));
         let start = Instant::now();
         let data = self.exporter.project(self.cx, series, p);
-        Timings::add(&t.export, start);
+        Timings::add(&t.export, start.elapsed());
         let start = Instant::now();
         self.sink.put(&path, html.as_bytes())?;
         data.put(self.sink)?;
-        Timings::add(&t.write, start);
+        Timings::add(&t.write, start.elapsed());
         Ok(data)
     }
 }
@@ -264,7 +261,7 @@ fn load_and_emit(
     let mut d = Diagnostics::default();
     let start = Instant::now();
     let p = source.get(s, i, &mut d);
-    Timings::add(&t.load, start);
+    Timings::add(&t.load, start.elapsed());
     if p.is_none() || !d.is_empty() {
         failed.store(true, Ordering::Relaxed);
     }
@@ -316,7 +313,7 @@ impl Merger<'_, '_> {
                         if self.pass.diags.is_empty() {
                             let start = Instant::now();
                             st.append(&data)?;
-                            Timings::add(&self.t.write, start);
+                            Timings::add(&self.t.write, start.elapsed());
                         }
                     }
                 }
