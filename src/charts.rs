@@ -230,18 +230,10 @@ pub fn cost_chart(title: &str, unit: &str, points: &[CostPoint]) -> Option<Strin
     if with_staff {
         legend.push(LegendItem::swatch("人件費", BarStyle::Solid(AMBER)));
     }
-    if has_partial_gap(&groups) {
-        legend.push(LegendItem::note(format!("{MISSING_MARK} データなし")));
-    }
+    legend.extend(gap_note(&groups));
 
     // "単位：千円。H29: 予算現額 12,500千円、決算額 …。H30: データなし。"
-    let money = |desc: &mut String, v: Option<i64>| match v {
-        Some(v) => {
-            desc.push_str(&fmt_int(v));
-            desc.push_str(unit);
-        }
-        None => desc.push_str(NO_DATA),
-    };
+    let money = |desc: &mut String, v: Option<i64>| push_figure(desc, v.map(fmt_int), unit);
     let mut desc = String::with_capacity(32 + points.len() * (96 + 3 * unit.len()));
     desc.push_str("単位：");
     desc.push_str(unit);
@@ -340,18 +332,10 @@ pub fn indicator_chart(
     if groups.iter().any(|g| g.above.is_some()) {
         legend.push(LegendItem::note("棒の上の数字：達成率".to_string()));
     }
-    if has_partial_gap(&groups) {
-        legend.push(LegendItem::note(format!("{MISSING_MARK} データなし")));
-    }
+    legend.extend(gap_note(&groups));
 
     // "単位：%。H30: 目標 85%、実績 90.2%、達成率 106.1%。R2: データなし。"
-    let value = |desc: &mut String, v: Option<f64>| match v {
-        Some(v) => {
-            desc.push_str(&fmt_num(v));
-            desc.push_str(u);
-        }
-        None => desc.push_str(NO_DATA),
-    };
+    let value = |desc: &mut String, v: Option<f64>| push_figure(desc, v.map(fmt_num), u);
     let mut desc = String::with_capacity(32 + points.len() * (96 + 2 * u.len()));
     if let Some(unit) = unit {
         desc.push_str("単位：");
@@ -446,6 +430,22 @@ struct GroupData<'a> {
 impl GroupData<'_> {
     fn is_empty(&self) -> bool {
         self.slots.iter().all(|s| s.value.is_none())
+    }
+}
+
+/// The legend's "データなし" note, when some year lacks a value.
+fn gap_note(groups: &[GroupData]) -> Option<LegendItem> {
+    has_partial_gap(groups).then(|| LegendItem::note(format!("{MISSING_MARK} データなし")))
+}
+
+/// Appends a figure with its unit to a chart description, or "データなし".
+fn push_figure(desc: &mut String, figure: Option<String>, unit: &str) {
+    match figure {
+        Some(f) => {
+            desc.push_str(&f);
+            desc.push_str(unit);
+        }
+        None => desc.push_str(NO_DATA),
     }
 }
 
