@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::cli::{print_diags, Format, EXIT_CONTENT, EXIT_IO};
+use crate::cli::{print_diags, Format, EXIT_CONTENT, EXIT_IO, EXIT_USAGE};
 use crate::diag::Diagnostics;
-use crate::output::Staging;
+use crate::output::{Commit, CommitError, Refusal, Staging};
 use crate::pipeline::{self, Failure, Timings};
 use crate::theme::Theme;
 
@@ -28,16 +28,50 @@ pub struct Options {
     pub verbose: bool,
 }
 
-/// Builds `o.content` into `o.output`; returns the number of projects.
-/// On any failure the previous output is left as it was.
-pub fn build(o: &Options, timings: &mut Timings) -> Result<usize, Failure> {
-    let theme = Theme::load(o.theme.as_deref()).map_err(Failure::Content)?;
-    let stage = Staging::new(&o.output)?;
-    let n = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)?;
+/// Why a build stopped.
+#[derive(Debug)]
+pub enum Stop {
+    /// The pipeline failed (content problems or a write error); the
+    /// previous output is unchanged.
+    Failed(Failure),
+    /// The output folder may not be replaced; nothing was touched.
+    Refused(Refusal),
+    /// The swap failed; `CommitError` says whether the previous output is
+    /// still in place.
+    Swap(CommitError),
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Built {
+    /// Number of projects.
+    pub projects: usize,
+    /// The swap: where the output went, and any previous output left behind.
+    pub commit: Commit,
+    /// Leftovers of earlier, killed builds that were removed first.
+    pub cleaned: Vec<PathBuf>,
+}
+
+/// Builds `o.content` into `o.output`. On any failure the previous output
+/// is left as it was; a folder hyoka did not write is never replaced.
+pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
+    let theme = Theme::load(o.theme.as_deref()).map_err(|d| Stop::Failed(Failure::Content(d)))?;
+    let mut protected: Vec<(&std::path::Path, &str)> = vec![(&o.content, "コンテンツのフォルダ")];
+    if let Some(t) = &o.theme {
+        protected.push((t, "テーマのフォルダ"));
+    }
+    let mut stage = Staging::new(&o.output, &protected).map_err(Stop::Refused)?;
+    let cleaned = std::mem::take(&mut stage.cleaned);
+    let n = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)
+        .map_err(Stop::Failed)?;
     let t = Instant::now();
-    stage.commit()?;
+    let commit = stage.commit().map_err(Stop::Swap)?;
     timings.phase("swap", t);
-    Ok(n)
+    Ok(Built {
+        projects: n,
+        commit,
+        cleaned,
+    })
 }
 
 /// Runs a build from the CLI.
@@ -49,25 +83,59 @@ pub fn run(o: &Options) -> ExitCode {
         eprint!("{}", timings.report());
     }
     match result {
-        Ok(n) => {
+        Ok(b) => {
             if !o.quiet {
+                for c in &b.cleaned {
+                    eprintln!(
+                        "中断したビルドの作業フォルダ {} を削除しました",
+                        c.display()
+                    );
+                }
+            }
+            if let Some((old, e)) = &b.commit.old_left {
                 eprintln!(
-                    "{n} 件の事業のサイトを {} に書き出しました（{:.2} 秒）",
-                    o.output.display(),
+                    "warning: 新しいサイトに入れ替えましたが、以前の出力 {} を削除できませんでした: {e}",
+                    old.display()
+                );
+            }
+            if !o.quiet {
+                let shown = if o.output.is_symlink() {
+                    format!(
+                        "{}（リンク先 {}）",
+                        o.output.display(),
+                        b.commit.target.display()
+                    )
+                } else {
+                    o.output.display().to_string()
+                };
+                eprintln!(
+                    "{} 件の事業のサイトを {shown} に書き出しました（{:.2} 秒）",
+                    b.projects,
                     start.elapsed().as_secs_f64()
                 );
             }
             ExitCode::SUCCESS
         }
-        Err(Failure::Content(d)) => {
+        Err(Stop::Failed(Failure::Content(d))) => {
             print_diags(&d, Format::Human);
             stopped(o);
             ExitCode::from(EXIT_CONTENT)
         }
-        Err(Failure::Io(e)) => {
+        Err(Stop::Failed(Failure::Io(e))) | Err(Stop::Swap(CommitError::Unchanged(e))) => {
             eprintln!("error: {}: {e}", o.output.display());
             stopped(o);
             ExitCode::from(EXIT_IO)
+        }
+        Err(Stop::Swap(e @ CommitError::Moved { .. })) => {
+            eprintln!(
+                "error: {}: 新しいサイトに入れ替えられませんでした: {e}",
+                o.output.display()
+            );
+            ExitCode::from(EXIT_IO)
+        }
+        Err(Stop::Refused(r)) => {
+            eprintln!("error: {r}");
+            ExitCode::from(EXIT_USAGE)
         }
     }
 }

@@ -64,7 +64,7 @@ pub enum Command {
         /// コンテンツのフォルダ
         #[arg(long, default_value = "content")]
         content: PathBuf,
-        /// 出力先のフォルダ（失敗した場合は元のまま残ります）
+        /// 出力先のフォルダ（hyoka が書き出したフォルダか空のフォルダだけを置き換えます。失敗した場合は元のまま残ります）
         #[arg(long, default_value = "output")]
         output: PathBuf,
         /// テーマのフォルダ（一部のテンプレートだけを上書きできます）

@@ -5,10 +5,15 @@
 //! (all projects in one CSV) as a [`Stream`] appended to in order. The
 //! [`Staging`] sink writes into a fresh folder beside the target and swaps it
 //! in only when the whole build succeeded, so a failed build never leaves a
-//! half-written or emptied `output/`; [`Memory`] keeps the files for
+//! half-written or emptied `output/` (see [`staging`]: it also decides
+//! whether a folder may be replaced at all); [`Memory`] keeps the files for
 //! `hyoka serve` and the tests.
 
-use std::collections::{BTreeMap, HashSet};
+mod staging;
+
+pub use staging::{Commit, CommitError, Refusal, Staging, MARKER};
+
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -97,132 +102,9 @@ impl Stream for MemoryStream<'_> {
     }
 }
 
-/// Writes into a staging folder beside the target; [`Staging::commit`]
-/// swaps it in. Dropped without a commit, it removes the staging folder and
-/// leaves the target as it was.
-#[derive(Debug)]
-pub struct Staging {
-    target: PathBuf,
-    stage: PathBuf,
-    old: PathBuf,
-    dirs: Mutex<HashSet<PathBuf>>,
-    committed: bool,
-}
-
-impl Staging {
-    /// Creates an empty staging folder for `target`.
-    pub fn new(target: &Path) -> io::Result<Self> {
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into());
-        let stage = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        if stage.exists() {
-            fs::remove_dir_all(&stage)?;
-        }
-        fs::create_dir_all(&stage)?;
-        Ok(Staging {
-            target: target.to_path_buf(),
-            stage,
-            old,
-            dirs: Mutex::new(HashSet::new()),
-            committed: false,
-        })
-    }
-
-    /// The destination of `rel` in the staging folder, its folder created.
-    fn dest(&self, rel: &str) -> io::Result<PathBuf> {
-        let dest = self.stage.join(safe_relative(rel)?);
-        if let Some(d) = dest.parent() {
-            let mut dirs = match self.dirs.lock() {
-                Ok(m) => m,
-                Err(p) => p.into_inner(),
-            };
-            if !dirs.contains(d) {
-                fs::create_dir_all(d)?;
-                dirs.insert(d.to_path_buf());
-            }
-        }
-        Ok(dest)
-    }
-
-    /// Replaces the target with the staging folder.
-    pub fn commit(mut self) -> io::Result<()> {
-        self.committed = true;
-        let (target, stage, old) = (&self.target, &self.stage, &self.old);
-        let result = (|| {
-            if target.exists() {
-                fs::rename(target, old)?;
-                if let Err(e) = fs::rename(stage, target) {
-                    // Put the previous output back.
-                    let _ = fs::rename(old, target);
-                    return Err(e);
-                }
-                remove_tree(old)
-            } else {
-                fs::rename(stage, target)
-            }
-        })();
-        if result.is_err() {
-            let _ = fs::remove_dir_all(stage);
-        }
-        result
-    }
-}
-
-/// Removes a folder and everything in it, files in parallel (a previous
-/// output of a large site holds over 100,000 files).
-fn remove_tree(root: &Path) -> io::Result<()> {
-    use rayon::prelude::*;
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(root) {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
-        } else {
-            files.push(entry.into_path());
-        }
-    }
-    files.par_iter().try_for_each(fs::remove_file)?;
-    // Deepest first.
-    for d in dirs.iter().rev() {
-        fs::remove_dir(d)?;
-    }
-    Ok(())
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.stage);
-        }
-    }
-}
-
-impl Sink for Staging {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        fs::write(self.dest(path)?, bytes)
-    }
-
-    fn open(&self, path: &str) -> io::Result<Box<dyn Stream + '_>> {
-        let f = fs::File::create(self.dest(path)?)?;
-        Ok(Box::new(FileStream {
-            w: io::BufWriter::with_capacity(256 * 1024, f),
-            n: 0,
-        }))
-    }
-}
-
-struct FileStream {
-    w: io::BufWriter<fs::File>,
-    n: u64,
+pub(crate) struct FileStream {
+    pub(crate) w: io::BufWriter<fs::File>,
+    pub(crate) n: u64,
 }
 
 impl Write for FileStream {
@@ -276,13 +158,17 @@ pub fn safe_relative(rel: &str) -> io::Result<PathBuf> {
     }
 }
 
-/// Writes `files` to `target` atomically (stage, then rename).
+/// Writes `files` to `target` atomically (stage, then swap), under the same
+/// ownership rules as `hyoka build`.
 pub fn write_site(target: &Path, files: &[OutFile]) -> io::Result<()> {
-    let stage = Staging::new(target)?;
+    let stage = Staging::new(target, &[]).map_err(|r| io::Error::other(r.to_string()))?;
     for f in files {
         stage.put(&f.path, &f.bytes)?;
     }
-    stage.commit()
+    stage
+        .commit()
+        .map(|_| ())
+        .map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// Creates a new file, refusing to overwrite an existing one.

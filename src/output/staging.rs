@@ -1,0 +1,715 @@
+//! The staging folder of a build, and the rules for replacing an output.
+//!
+//! hyoka only ever replaces a folder it wrote itself. Every output carries
+//! the marker file [`MARKER`]; [`Staging::new`] refuses (without touching
+//! anything) an output that is a file, a non-empty folder without the
+//! marker, a link that leads nowhere, or a folder that is, is inside, or
+//! contains a protected folder (the content or theme folder). A symlinked
+//! output is resolved: the swap happens at the link's target and the link
+//! itself is left alone; nothing is ever deleted through a link.
+//!
+//! The build writes into `.<name>.staging-<pid>` beside the output, whose
+//! marker file is locked for as long as the build runs. [`Staging::commit`]
+//! swaps it in with one atomic exchange (`renameat2(RENAME_EXCHANGE)` on
+//! Linux), so a web server reading the output never sees it missing or half
+//! written; where the platform has no exchange, two renames are used. The
+//! previous output then sits at the staging path and is removed. A build
+//! that was killed leaves its staging folder behind; the next build removes
+//! every such folder whose lock is free (and every `.<name>.old-<pid>` whose
+//! process is gone) and reports it.
+//!
+//! This is the only place besides [`super`] that writes to disk.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use super::{safe_relative, FileStream, Sink, Stream};
+
+/// The file that marks a folder as a hyoka output.
+pub const MARKER: &str = ".hyoka-output";
+
+/// First line of [`MARKER`]: the format of the output folder.
+const MARKER_TEXT: &str = "hyoka-output 1\n";
+
+/// Why an output folder was not touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What is wrong, naming the folder.
+    pub message: String,
+    /// What to do instead.
+    pub hint: String,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n  = ヒント: {}", self.message, self.hint)
+    }
+}
+
+impl From<io::Error> for Refusal {
+    fn from(e: io::Error) -> Self {
+        Refusal {
+            message: format!("出力先を確かめられませんでした: {e}"),
+            hint: "出力先のフォルダと、その親フォルダの権限を確かめてください".into(),
+        }
+    }
+}
+
+/// A swap that did not happen, or left the output somewhere else.
+#[derive(Debug)]
+pub enum CommitError {
+    /// The previous output is still in place, unchanged.
+    Unchanged(io::Error),
+    /// The two-rename fallback failed half way: the previous output is at
+    /// `old`, and the output path is empty.
+    Moved {
+        /// What failed.
+        error: io::Error,
+        /// Where the previous output is now.
+        old: PathBuf,
+    },
+}
+
+impl fmt::Display for CommitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommitError::Unchanged(e) => write!(f, "{e}"),
+            CommitError::Moved { error, old } => write!(
+                f,
+                "{error}（以前の出力は {} に移したまま戻せませんでした）",
+                old.display()
+            ),
+        }
+    }
+}
+
+/// What a successful swap did.
+#[derive(Debug)]
+pub struct Commit {
+    /// The folder that now holds the new output (a link's target when the
+    /// output was a link).
+    pub target: PathBuf,
+    /// The previous output, when it could not be removed after the swap.
+    pub old_left: Option<(PathBuf, io::Error)>,
+}
+
+/// Writes into a staging folder beside the target; [`Staging::commit`]
+/// swaps it in. Dropped without a commit, it removes the staging folder and
+/// leaves the target as it was.
+#[derive(Debug)]
+pub struct Staging {
+    /// The real output folder (links resolved).
+    target: PathBuf,
+    stage: PathBuf,
+    old: PathBuf,
+    dirs: Mutex<HashSet<PathBuf>>,
+    /// The staging marker, locked while this build runs.
+    lock: Option<fs::File>,
+    committed: bool,
+    /// Leftovers of earlier, killed builds that were removed.
+    pub cleaned: Vec<PathBuf>,
+}
+
+impl Staging {
+    /// Checks that `target` may be replaced, removes leftovers of dead
+    /// builds beside it and creates an empty, locked staging folder.
+    /// `protected` are folders (with a name for messages) that the output
+    /// must neither be, be inside, nor contain.
+    pub fn new(target: &Path, protected: &[(&Path, &str)]) -> Result<Self, Refusal> {
+        let (real, exists) = resolve_target(target)?;
+        for (p, what) in protected {
+            let p = real_path(p)?;
+            if real == p || real.starts_with(&p) || p.starts_with(&real) {
+                let relation = if real == p {
+                    "と同じフォルダ"
+                } else if real.starts_with(&p) {
+                    "の中"
+                } else {
+                    "を含むフォルダ"
+                };
+                return Err(Refusal {
+                    message: format!(
+                        "出力先 {} は{what} {}{relation}です。出力先には何も書き込んでいません",
+                        target.display(),
+                        p.display()
+                    ),
+                    hint: format!(
+                        "{what}とは別のフォルダを --output に指定してください（例: --output output）"
+                    ),
+                });
+            }
+        }
+        if exists {
+            check_replaceable(target, &real)?;
+        }
+        let (parent, name) = match (real.parent(), real.file_name()) {
+            (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
+            _ => {
+                return Err(Refusal {
+                    message: format!(
+                        "出力先 {} はフォルダの最上位です。出力先には何も書き込んでいません",
+                        target.display()
+                    ),
+                    hint: "サイト専用の新しいフォルダを --output に指定してください".into(),
+                })
+            }
+        };
+        fs::create_dir_all(&parent)?;
+        let cleaned = sweep(&parent, &name);
+        let pid = std::process::id();
+        let stage = parent.join(format!(".{name}.staging-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        if fs::symlink_metadata(&stage).is_ok() {
+            // Only a dead build of ours can have used our pid.
+            remove_tree(&stage)?;
+        }
+        fs::create_dir(&stage)?;
+        let mut s = Staging {
+            target: real,
+            stage,
+            old,
+            dirs: Mutex::new(HashSet::new()),
+            lock: None,
+            committed: false,
+            cleaned,
+        };
+        let mut marker = fs::File::create(s.stage.join(MARKER))?;
+        marker.write_all(MARKER_TEXT.as_bytes())?;
+        marker.try_lock().map_err(|e| match e {
+            fs::TryLockError::Error(e) => e,
+            fs::TryLockError::WouldBlock => io::Error::other("staging folder is locked"),
+        })?;
+        s.lock = Some(marker);
+        Ok(s)
+    }
+
+    /// The real output folder (a link's target when the output is a link).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The destination of `rel` in the staging folder, its folder created.
+    fn dest(&self, rel: &str) -> io::Result<PathBuf> {
+        let dest = self.stage.join(safe_relative(rel)?);
+        if let Some(d) = dest.parent() {
+            let mut dirs = match self.dirs.lock() {
+                Ok(m) => m,
+                Err(p) => p.into_inner(),
+            };
+            if !dirs.contains(d) {
+                fs::create_dir_all(d)?;
+                dirs.insert(d.to_path_buf());
+            }
+        }
+        Ok(dest)
+    }
+
+    /// Replaces the target with the staging folder, atomically where the
+    /// platform allows, then removes the previous output.
+    pub fn commit(mut self) -> Result<Commit, CommitError> {
+        self.committed = true;
+        let result = self.swap();
+        if result.is_err() {
+            let _ = remove_tree(&self.stage);
+        }
+        result
+    }
+
+    fn swap(&self) -> Result<Commit, CommitError> {
+        let (target, stage, old) = (&self.target, &self.stage, &self.old);
+        let exists = fs::symlink_metadata(target).is_ok();
+        if !exists {
+            rename_new(stage, target).map_err(CommitError::Unchanged)?;
+            return Ok(Commit {
+                target: target.clone(),
+                old_left: None,
+            });
+        }
+        // The folder may have changed since it was checked.
+        if let Err(r) = check_replaceable(target, target) {
+            return Err(CommitError::Unchanged(io::Error::other(r.message)));
+        }
+        let previous = match exchange(stage, target) {
+            Ok(()) => stage.clone(),
+            Err(e) if exchange_unsupported(&e) => {
+                fs::rename(target, old).map_err(CommitError::Unchanged)?;
+                if let Err(error) = fs::rename(stage, target) {
+                    return match fs::rename(old, target) {
+                        Ok(()) => Err(CommitError::Unchanged(error)),
+                        Err(_) => Err(CommitError::Moved {
+                            error,
+                            old: old.clone(),
+                        }),
+                    };
+                }
+                old.clone()
+            }
+            Err(e) => return Err(CommitError::Unchanged(e)),
+        };
+        let old_left = remove_tree(&previous).err().map(|e| (previous, e));
+        Ok(Commit {
+            target: target.clone(),
+            old_left,
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_tree(&self.stage);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        fs::write(self.dest(path)?, bytes)
+    }
+
+    fn open(&self, path: &str) -> io::Result<Box<dyn Stream + '_>> {
+        let f = fs::File::create(self.dest(path)?)?;
+        Ok(Box::new(FileStream {
+            w: io::BufWriter::with_capacity(256 * 1024, f),
+            n: 0,
+        }))
+    }
+}
+
+/// The real path of the output folder (a link followed to its target), and
+/// whether it exists.
+fn resolve_target(target: &Path) -> Result<(PathBuf, bool), Refusal> {
+    match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((real_path(target)?, false)),
+        Err(e) => Err(e.into()),
+        Ok(meta) => {
+            let real = if meta.file_type().is_symlink() {
+                match fs::canonicalize(target) {
+                    Ok(r) => r,
+                    Err(_) => {
+                        return Err(Refusal {
+                            message: format!(
+                                "出力先 {} はリンクですが、リンク先がありません。出力先には何も書き込んでいません",
+                                target.display()
+                            ),
+                            hint: "リンク先のフォルダを作るか、別のフォルダを --output に指定してください"
+                                .into(),
+                        })
+                    }
+                }
+            } else {
+                fs::canonicalize(target)?
+            };
+            Ok((real, true))
+        }
+    }
+}
+
+/// `real` (the resolved `shown`) is a folder hyoka may replace: an empty
+/// folder, or one carrying the marker.
+fn check_replaceable(shown: &Path, real: &Path) -> Result<(), Refusal> {
+    let meta = fs::symlink_metadata(real)?;
+    if !meta.is_dir() {
+        return Err(Refusal {
+            message: format!(
+                "出力先 {} はフォルダではなくファイルです。何も変更していません",
+                shown.display()
+            ),
+            hint: "サイトを書き出すフォルダを --output に指定してください".into(),
+        });
+    }
+    if has_marker(real) {
+        return Ok(());
+    }
+    let empty = fs::read_dir(real)?.next().is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(Refusal {
+        message: format!(
+            "出力先 {} は hyoka が書き出したフォルダではありません（目印のファイル {MARKER} がありません）。中のファイルを消さないよう、何も変更せずに中止しました",
+            shown.display()
+        ),
+        hint: "空のフォルダか、まだない新しいフォルダを --output に指定してください。以前の版の hyoka が書き出したフォルダなら、中身を確かめてから手で削除してください"
+            .into(),
+    })
+}
+
+/// The folder carries a regular-file marker that hyoka wrote.
+fn has_marker(dir: &Path) -> bool {
+    let m = dir.join(MARKER);
+    match fs::symlink_metadata(&m) {
+        Ok(meta) if meta.is_file() && meta.len() < 4096 => fs::read(&m)
+            .map(|b| b.starts_with(b"hyoka-output "))
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// An absolute, link-free form of `p`, which need not exist: its deepest
+/// existing ancestor is canonicalized and the rest appended.
+fn real_path(p: &Path) -> io::Result<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        match fs::canonicalize(cur) {
+            Ok(mut real) => {
+                for c in rest.iter().rev() {
+                    real.push(c);
+                }
+                return Ok(real);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                match (cur.parent(), cur.components().next_back()) {
+                    (Some(parent), Some(Component::Normal(name))) => {
+                        rest.push(name.to_os_string());
+                        cur = parent;
+                    }
+                    (Some(parent), Some(Component::CurDir)) => cur = parent,
+                    _ => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Removes leftovers of dead builds of the output `name` in `parent`:
+/// staging folders whose marker is not locked, and old folders whose
+/// process is gone. Returns what was removed.
+fn sweep(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let staging = format!(".{name}.staging-");
+    let old = format!(".{name}.old-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(&staging) || n.starts_with(&old)
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    for dir in found {
+        let n = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dead = if let Some(pid) = n.strip_prefix(&old) {
+            has_marker(&dir) && !process_alive(pid)
+        } else if has_marker(&dir) {
+            unlocked(&dir.join(MARKER))
+        } else {
+            // Killed before it wrote its marker: only an empty folder.
+            fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_none())
+        };
+        if dead && remove_tree(&dir).is_ok() {
+            removed.push(dir);
+        }
+    }
+    removed
+}
+
+/// No running build holds the lock on `marker`.
+fn unlocked(marker: &Path) -> bool {
+    match fs::File::open(marker) {
+        Ok(f) => f.try_lock().is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Whether process `pid` runs (where that can be told; otherwise assumed).
+fn process_alive(pid: &str) -> bool {
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid).exists()
+    } else {
+        true
+    }
+}
+
+/// Removes a folder and everything in it, files in parallel (a previous
+/// output of a large site holds over 100,000 files). Never follows a link:
+/// a link inside is removed as a link, and a `root` that is not a real
+/// folder is refused.
+fn remove_tree(root: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let meta = fs::symlink_metadata(root)?;
+    if !meta.is_dir() {
+        return Err(io::Error::other(format!(
+            "refusing to remove {}: not a folder",
+            root.display()
+        )));
+    }
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .follow_root_links(false)
+    {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().try_for_each(fs::remove_file)?;
+    // Deepest first.
+    for d in dirs.iter().rev() {
+        fs::remove_dir(d)?;
+    }
+    Ok(())
+}
+
+/// Atomically exchanges two folders.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// The file system or kernel has no atomic exchange.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Unsupported
+        || matches!(e.raw_os_error(), Some(22) | Some(38) | Some(95))
+}
+
+/// Renames `from` to `to`, failing when `to` appeared meanwhile.
+#[cfg(target_os = "linux")]
+fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(io::Error::from) {
+        Err(e) if exchange_unsupported(&e) => fs::rename(from, to),
+        other => other,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp() -> tempfile::TempDir {
+        tempfile::tempdir().expect("tempdir")
+    }
+
+    fn files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).expect("rel").to_path_buf();
+                (rel, fs::read(e.path()).expect("read"))
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn build_into(target: &Path, body: &str) -> Result<Commit, String> {
+        let s = Staging::new(target, &[]).map_err(|r| r.to_string())?;
+        s.put("index.html", body.as_bytes())
+            .map_err(|e| e.to_string())?;
+        s.commit().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn writes_marker_and_replaces_own_output() {
+        let d = tmp();
+        let out = d.path().join("out");
+        build_into(&out, "one").expect("first");
+        assert_eq!(
+            fs::read(out.join(MARKER)).expect("marker"),
+            MARKER_TEXT.as_bytes()
+        );
+        build_into(&out, "two").expect("second");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("read"),
+            "two"
+        );
+        // Nothing but the output is left beside it.
+        let names: Vec<_> = fs::read_dir(d.path())
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out")]);
+    }
+
+    #[test]
+    fn refuses_foreign_folder_and_file_touching_nothing() {
+        let d = tmp();
+        let home = d.path().join("home");
+        fs::create_dir_all(home.join(".ssh")).expect("mkdir");
+        fs::write(home.join(".ssh/id_ed25519"), "secret").expect("write");
+        let before = files(&home);
+        let err = build_into(&home, "x").expect_err("refused");
+        assert!(
+            err.contains("hyoka が書き出したフォルダではありません"),
+            "{err}"
+        );
+        assert_eq!(files(&home), before);
+        let file = d.path().join("notes.txt");
+        fs::write(&file, "keep").expect("write");
+        let err = build_into(&file, "x").expect_err("refused");
+        assert!(err.contains("ファイルです"), "{err}");
+        assert_eq!(fs::read_to_string(&file).expect("read"), "keep");
+        // Nothing was staged beside them.
+        assert_eq!(fs::read_dir(d.path()).expect("ls").count(), 2);
+    }
+
+    #[test]
+    fn empty_folder_is_accepted() {
+        let d = tmp();
+        let out = d.path().join("empty");
+        fs::create_dir(&out).expect("mkdir");
+        build_into(&out, "x").expect("empty folder is fine");
+        assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn refuses_protected_overlap() {
+        let d = tmp();
+        let content = d.path().join("content");
+        fs::create_dir_all(content.join("series")).expect("mkdir");
+        for (target, what) in [
+            (content.clone(), "と同じフォルダ"),
+            (content.join("series"), "の中"),
+            (content.join("new"), "の中"),
+            (d.path().to_path_buf(), "を含むフォルダ"),
+        ] {
+            let err = Staging::new(&target, &[(&content, "コンテンツのフォルダ")])
+                .expect_err("refused")
+                .to_string();
+            assert!(err.contains(what), "{target:?}: {err}");
+            assert!(!content.join("new").exists());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_output_swaps_at_its_target_and_keeps_the_link() {
+        let d = tmp();
+        let real = d.path().join("real");
+        build_into(&real, "one").expect("first");
+        let link = d.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let c = build_into(&link, "two").expect("through link");
+        assert!(fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            fs::read_to_string(real.join("index.html")).expect("read"),
+            "two"
+        );
+        assert_eq!(c.target, fs::canonicalize(&real).expect("canon"));
+        // A link to a folder hyoka did not write is refused.
+        let foreign = d.path().join("foreign");
+        fs::create_dir(&foreign).expect("mkdir");
+        fs::write(foreign.join("keep"), "k").expect("write");
+        let link2 = d.path().join("link2");
+        std::os::unix::fs::symlink(&foreign, &link2).expect("symlink");
+        assert!(build_into(&link2, "x").is_err());
+        assert_eq!(fs::read_to_string(foreign.join("keep")).expect("read"), "k");
+        // A dangling link is refused.
+        let link3 = d.path().join("link3");
+        std::os::unix::fs::symlink(d.path().join("nowhere"), &link3).expect("symlink");
+        assert!(build_into(&link3, "x")
+            .expect_err("dangling")
+            .contains("リンク先がありません"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removal_never_follows_links() {
+        let d = tmp();
+        let precious = d.path().join("precious");
+        fs::create_dir(&precious).expect("mkdir");
+        fs::write(precious.join("a"), "a").expect("write");
+        let out = d.path().join("out");
+        build_into(&out, "one").expect("first");
+        std::os::unix::fs::symlink(&precious, out.join("trap")).expect("symlink");
+        build_into(&out, "two").expect("second");
+        assert_eq!(fs::read_to_string(precious.join("a")).expect("kept"), "a");
+    }
+
+    #[test]
+    fn leftovers_of_dead_builds_are_swept_live_ones_kept() {
+        let d = tmp();
+        let out = d.path().join("out");
+        // A dead build: marker present, nobody holds its lock.
+        let dead = d.path().join(".out.staging-999999999");
+        fs::create_dir(&dead).expect("mkdir");
+        fs::write(dead.join(MARKER), MARKER_TEXT).expect("marker");
+        fs::write(dead.join("page.html"), "x").expect("write");
+        // An old folder of a process that is gone.
+        let old = d.path().join(".out.old-999999998");
+        fs::create_dir(&old).expect("mkdir");
+        fs::write(old.join(MARKER), MARKER_TEXT).expect("marker");
+        // A live build: its marker is locked.
+        let live = d.path().join(".out.staging-1");
+        fs::create_dir(&live).expect("mkdir");
+        fs::write(live.join(MARKER), MARKER_TEXT).expect("marker");
+        let held = fs::File::open(live.join(MARKER)).expect("open");
+        held.try_lock().expect("lock");
+        // A foreign folder with a similar name but no marker.
+        let foreign = d.path().join(".out.staging-7");
+        fs::create_dir(&foreign).expect("mkdir");
+        fs::write(foreign.join("keep"), "k").expect("write");
+        let s = Staging::new(&out, &[]).expect("stage");
+        let mut cleaned = s.cleaned.clone();
+        cleaned.sort();
+        let canon = |p: &Path| {
+            fs::canonicalize(d.path())
+                .expect("canon")
+                .join(p.file_name().expect("name"))
+        };
+        assert_eq!(cleaned, vec![canon(&old), canon(&dead)]);
+        assert!(live.join(MARKER).exists());
+        assert!(foreign.join("keep").exists());
+        drop(s);
+        drop(held);
+    }
+
+    #[test]
+    fn failed_build_removes_its_staging_folder() {
+        let d = tmp();
+        let out = d.path().join("out");
+        build_into(&out, "one").expect("first");
+        {
+            let s = Staging::new(&out, &[]).expect("stage");
+            s.put("index.html", b"half").expect("put");
+        }
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("read"),
+            "one"
+        );
+        assert_eq!(fs::read_dir(d.path()).expect("ls").count(), 1);
+    }
+}
