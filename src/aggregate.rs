@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::content::{Content, Project, Series};
 use crate::fiscal::FiscalYear;
-use crate::model::Indicator;
+use crate::model::{Indicator, MoneyUnit};
 
 /// Count of one rating level.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -191,8 +191,47 @@ pub struct YearCost {
     pub includes_estimates: bool,
 }
 
-/// Cost totals per fiscal year over `projects`, oldest first.
-pub fn cost_by_year<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Vec<YearCost> {
+/// A money total that does not fit: the sum of one field over the projects
+/// of one fiscal year passed `i64::MAX`, in the series' unit or in yen.
+/// `hyoka check` bounds each amount ([`crate::model::MAX_AMOUNT`]), so only
+/// thousands of projects at that bound in one year get here; the page that
+/// would show the total is then an error, never a wrapped figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    /// The fiscal year of the total.
+    pub year: FiscalYear,
+    /// The field summed, as the sheets label it (予算現額, 決算額, 正規職員人件費).
+    pub field: &'static str,
+    /// The project file (relative to the content folder) whose amount no
+    /// longer fitted.
+    pub file: String,
+}
+
+impl std::fmt::Display for Overflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}の{}の合計が大きすぎて計算できません",
+            self.year.display_ja(),
+            self.field
+        )
+    }
+}
+
+/// `total + amount`, when the sum and the sum in yen both fit in an i64.
+pub fn add_amount(total: i64, amount: i64, unit: MoneyUnit) -> Option<i64> {
+    let sum = total.checked_add(amount)?;
+    sum.checked_mul(unit.yen())?;
+    Some(sum)
+}
+
+/// Cost totals per fiscal year over `projects` (amounts in `unit`), oldest
+/// first; [`Overflow`] when a total, or that total in yen, does not fit in
+/// an i64.
+pub fn cost_by_year<'a>(
+    projects: impl IntoIterator<Item = &'a Project>,
+    unit: MoneyUnit,
+) -> Result<Vec<YearCost>, Overflow> {
     let mut m: BTreeMap<FiscalYear, YearCost> = BTreeMap::new();
     for p in projects {
         for fy in &p.doc.fiscal_years {
@@ -201,16 +240,24 @@ pub fn cost_by_year<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Vec<
                 wareki: fy.year.wareki(),
                 ..YearCost::default()
             });
-            e.budget += fy.budget.unwrap_or(0);
+            let overflow = |field| Overflow {
+                year: fy.year,
+                field,
+                file: p.file.clone(),
+            };
+            e.budget = add_amount(e.budget, fy.budget.unwrap_or(0), unit)
+                .ok_or_else(|| overflow("予算現額"))?;
             if let Some(s) = fy.settlement {
-                e.settlement += s;
+                e.settlement =
+                    add_amount(e.settlement, s, unit).ok_or_else(|| overflow("決算額"))?;
                 e.projects_with_settlement += 1;
                 e.includes_estimates |= fy.settlement_estimated;
             }
-            e.staff_cost += fy.regular_staff_cost.unwrap_or(0);
+            e.staff_cost = add_amount(e.staff_cost, fy.regular_staff_cost.unwrap_or(0), unit)
+                .ok_or_else(|| overflow("正規職員人件費"))?;
         }
     }
-    m.into_values().collect()
+    Ok(m.into_values().collect())
 }
 
 /// Achievement in percent (result ÷ target, or target ÷ result when lower
@@ -222,7 +269,9 @@ pub fn achievement(
 ) -> Option<f64> {
     let (t, r) = (target?, result?);
     let (num, den) = if higher_is_better { (r, t) } else { (t, r) };
-    (den != 0.0).then(|| (num / den * 1000.0).round() / 10.0)
+    // Also none when the ratio is not a number (NaN or infinite inputs, or
+    // a quotient too large for a float): never "NaN%" or "inf%".
+    Some((num / den * 1000.0).round() / 10.0).filter(|a| den != 0.0 && a.is_finite())
 }
 
 /// Achievement of `indicator` in `year`.
@@ -244,6 +293,122 @@ mod tests {
         assert_eq!(round_percent(3, 35), 9);
         assert_eq!(round_percent(1, 8), 13); // 12.5 rounds up
         assert_eq!(round_percent(0, 0), 0);
+    }
+
+    /// A project with `fiscal_years` given as YAML flow items.
+    fn project(file: &str, fiscal_years: &str) -> Project {
+        let yaml = format!(
+            "name: x\ndepartment: d\nsource: {{ document: s }}\nfiscal_years: [{fiscal_years}]\n"
+        );
+        Project {
+            id: file.into(),
+            series: "s".into(),
+            file: format!("s/{file}.yaml"),
+            doc: serde_norway::from_str(&yaml).expect("test project"),
+        }
+    }
+
+    #[test]
+    fn cost_totals_add_up_per_year() {
+        let ps = [
+            project("a", "{ year: 2019, budget: 100, settlement: 90, settlement_estimated: true, regular_staff_cost: 7 }, { year: 2018, budget: 1 }"),
+            project("b", "{ year: 2019, budget: 5, settlement: 4 }"),
+        ];
+        let c = cost_by_year(&ps, MoneyUnit::ThousandYen).expect("fits");
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (
+                c[0].year,
+                c[0].budget,
+                c[0].settlement,
+                c[0].projects_with_settlement
+            ),
+            (2018, 1, 0, 0)
+        );
+        assert_eq!(
+            (
+                c[1].year,
+                c[1].budget,
+                c[1].settlement,
+                c[1].staff_cost,
+                c[1].projects_with_settlement,
+                c[1].includes_estimates
+            ),
+            (2019, 105, 94, 7, 2, true)
+        );
+    }
+
+    #[test]
+    fn cost_totals_that_overflow_are_errors_not_wrapped_figures() {
+        let max = i64::MAX;
+        // Two budgets of i64::MAX: the sum itself overflows (it used to
+        // wrap to -2).
+        let ps = [
+            project("a", &format!("{{ year: 2019, budget: {max} }}")),
+            project("b", &format!("{{ year: 2019, budget: {max} }}")),
+        ];
+        assert_eq!(
+            cost_by_year(&ps, MoneyUnit::Yen),
+            Err(Overflow {
+                year: FiscalYear(2019),
+                field: "予算現額",
+                file: "s/b.yaml".into(),
+            })
+        );
+        // Each settlement fits, the sum is exactly i64::MAX: fine in 円…
+        let half = max / 2;
+        let ps = [
+            project("a", &format!("{{ year: 2020, settlement: {half} }}")),
+            project(
+                "b",
+                &format!("{{ year: 2020, settlement: {} }}", max - half),
+            ),
+        ];
+        assert_eq!(
+            cost_by_year(&ps, MoneyUnit::Yen).expect("fits")[0].settlement,
+            max
+        );
+        // …but not in 千円, whose total must also be shown in yen.
+        let e = cost_by_year(&ps, MoneyUnit::ThousandYen).unwrap_err();
+        assert_eq!((e.field, e.file.as_str()), ("決算額", "s/a.yaml"));
+        assert_eq!(
+            e.to_string(),
+            "令和2年度（2020年度）の決算額の合計が大きすぎて計算できません"
+        );
+        // The staff cost is summed the same way.
+        let ps = [
+            project("a", &format!("{{ year: 2019, regular_staff_cost: {max} }}")),
+            project("b", "{ year: 2019, regular_staff_cost: 1 }"),
+        ];
+        assert_eq!(
+            cost_by_year(&ps, MoneyUnit::Yen).unwrap_err().field,
+            "正規職員人件費"
+        );
+    }
+
+    #[test]
+    fn add_amount_is_checked_in_the_unit_and_in_yen() {
+        assert_eq!(add_amount(1, 2, MoneyUnit::ThousandYen), Some(3));
+        assert_eq!(add_amount(i64::MAX - 1, 1, MoneyUnit::Yen), Some(i64::MAX));
+        assert_eq!(add_amount(i64::MAX, 1, MoneyUnit::Yen), None);
+        assert_eq!(
+            add_amount(i64::MAX / 1000, 0, MoneyUnit::ThousandYen),
+            Some(i64::MAX / 1000)
+        );
+        assert_eq!(add_amount(i64::MAX / 1000, 1, MoneyUnit::ThousandYen), None);
+        assert_eq!(add_amount(i64::MIN, -1, MoneyUnit::Yen), None);
+    }
+
+    #[test]
+    fn achievement_is_never_nan_or_infinite() {
+        assert_eq!(achievement(Some(f64::NAN), Some(5.0), true), None);
+        assert_eq!(achievement(Some(5.0), Some(f64::INFINITY), true), None);
+        assert_eq!(
+            achievement(Some(f64::INFINITY), Some(f64::INFINITY), true),
+            None
+        );
+        assert_eq!(achievement(Some(1e-300), Some(1e300), true), None);
+        assert_eq!(achievement(Some(-0.0), Some(5.0), true), None);
     }
 
     #[test]

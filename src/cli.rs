@@ -118,6 +118,20 @@ pub enum Command {
 /// Runs the CLI and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    // `--base-url` is checked like site.yaml's base_url, before anything is touched.
+    if let Command::Build {
+        base_url: Some(url),
+        ..
+    } = &cli.command
+    {
+        if let Err(why) = crate::url::base_url(url) {
+            eprintln!(
+                "error: --base-url に指定したURL「{}」は使えません\n  = ヒント: {why}",
+                url.escape_debug()
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     match cli.command {
         Command::Check { content, format } => match crate::pipeline::check(&content) {
             Ok(c) => {

@@ -1,7 +1,8 @@
 //! Formatting for reading: amounts with thousands separators, numbers
-//! without float noise, and markdown to HTML with raw HTML escaped.
+//! without float noise, and markdown to HTML with raw HTML escaped and every
+//! link and image URL passed through [`crate::url::safe_url`].
 
-use pulldown_cmark::{html, Event, Options, Parser};
+use pulldown_cmark::{html, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// `6262` → `6,262`.
 pub fn thousands(n: i64) -> String {
@@ -61,19 +62,42 @@ pub fn escape_html(s: &str) -> String {
 /// Markdown to HTML. Raw HTML in the source is shown as text, never passed
 /// through; single line breaks are kept as `<br>` because the sheets' text
 /// is line-oriented.
+///
+/// Every link (inline, reference, autolink) and image must pass
+/// [`crate::url::safe_url`]: a refused link is rendered as its text only
+/// (no `<a>`), a refused image as its alt text (no `<img>`). Email autolinks
+/// (`<a@b.example>`) become `mailto:` links and always pass.
 pub fn markdown(src: &str) -> String {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
-    let parser = Parser::new_ext(src, opts).map(|ev| match ev {
-        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-        Event::SoftBreak => Event::HardBreak,
-        other => other,
+    // One entry per open link or image: whether its tags are dropped.
+    let mut refused: Vec<bool> = Vec::new();
+    let parser = Parser::new_ext(src, opts).filter_map(|ev| match ev {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::SoftBreak => Some(Event::HardBreak),
+        Event::Start(Tag::Link {
+            link_type,
+            ref dest_url,
+            ..
+        })
+        | Event::Start(Tag::Image {
+            link_type,
+            ref dest_url,
+            ..
+        }) => {
+            let ok = link_type == LinkType::Email || crate::url::safe_url(dest_url).is_ok();
+            refused.push(!ok);
+            ok.then_some(ev)
+        }
+        Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+            (!refused.pop().unwrap_or(false)).then_some(ev)
+        }
+        other => Some(other),
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
-    // Links written in markdown must not run scripts.
-    out.replace("href=\"javascript:", "href=\"#blocked:")
+    out
 }
 
 #[cfg(test)]
@@ -108,9 +132,63 @@ mod tests {
     }
 
     #[test]
-    fn markdown_blocks_javascript_links() {
-        let html = markdown("[x](javascript:alert(1))");
-        assert!(!html.contains("javascript:"), "{html}");
+    fn markdown_renders_refused_links_as_their_text() {
+        for src in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](&#74;avascript:alert(1))",
+            "[x](&#x6A;avascript:alert(1))",
+            "[x](javascript&colon;alert(1))",
+            "[x](<java\tscript:alert(1)>)",
+            "[x](vbscript:msgbox(1))",
+            "[x](data:text/html,hi)",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "[x]\n\n[x]: JAVASCRIPT:alert(1)",
+        ] {
+            assert_eq!(markdown(src), "<p>x</p>\n", "{src:?}");
+        }
+        // An autolink keeps its text, which is the URL, but is no link.
+        assert_eq!(
+            markdown("<JavaScript:alert(1)>"),
+            "<p>JavaScript:alert(1)</p>\n"
+        );
+    }
+
+    #[test]
+    fn markdown_renders_refused_images_as_their_alt_text() {
+        assert_eq!(
+            markdown("![a *b*](javascript:alert(1))"),
+            "<p>a <em>b</em></p>\n"
+        );
+        assert_eq!(
+            markdown("![a](data:image/svg+xml;base64,PHN2Zz4=)"),
+            "<p>a</p>\n"
+        );
+        // A refused image inside an allowed link, and the other way round.
+        assert_eq!(
+            markdown("[![a](javascript:x)](https://a.example/)"),
+            "<p><a href=\"https://a.example/\">a</a></p>\n"
+        );
+        assert_eq!(
+            markdown("[![a](x.png)](javascript:x)"),
+            "<p><img src=\"x.png\" alt=\"a\" /></p>\n"
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_allowed_links_and_images() {
+        assert_eq!(
+            markdown("[x](https://a.example/x?y#z) [m](mailto:a@b.example) [r](../x.html) [t](#top)"),
+            "<p><a href=\"https://a.example/x?y#z\">x</a> <a href=\"mailto:a@b.example\">m</a> <a href=\"../x.html\">r</a> <a href=\"#top\">t</a></p>\n"
+        );
+        assert_eq!(
+            markdown("<https://a.example/> <a@b.example>"),
+            "<p><a href=\"https://a.example/\">https://a.example/</a> <a href=\"mailto:a@b.example\">a@b.example</a></p>\n"
+        );
+        assert_eq!(
+            markdown("![図](img/x.png \"題\")"),
+            "<p><img src=\"img/x.png\" alt=\"図\" title=\"題\" /></p>\n"
+        );
     }
 
     #[test]

@@ -28,3 +28,4 @@ pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod theme;
+pub mod url;

@@ -17,7 +17,7 @@ use walkdir::WalkDir;
 use crate::content::{Content, Page, Project, Series};
 use crate::de::{decode_utf8, parse, typed};
 use crate::diag::{closest, quote_list, Diagnostic, Diagnostics, Pos};
-use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc};
+use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc, MAX_AMOUNT, MAX_STAFF};
 use crate::posmap::{PosMap, Seg};
 
 /// The file that defines a series inside its folder.
@@ -325,18 +325,48 @@ fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut Diagnostics
             );
         }
     }
+    check_url(
+        path,
+        pos.value(&[k("license"), k("url")]),
+        "ライセンスのURL（license.url）",
+        &site.license.url,
+        diags,
+    );
     if let Some(url) = &site.base_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
+        if let Err(why) = crate::url::base_url(url) {
             diags.push(
                 Diagnostic::new(
                     path,
                     pos.value(&[k("base_url")]),
-                    "公開URLは http:// か https:// で始めてください",
+                    "公開URL（base_url）が正しくありません",
                 )
-                .hint("使わない場合は null と書いてください"),
+                .hint(format!("{why}。使わない場合は null と書いてください")),
             );
         }
     }
+}
+
+/// A URL that reaches an `href`: it must pass [`crate::url::safe_url`].
+fn check_url(path: &Path, at: Pos, what: &str, url: &str, diags: &mut Diagnostics) {
+    if let Err(refusal) = crate::url::safe_url(url) {
+        diags.push(Diagnostic::new(path, at, format!("{what}に{refusal}")).hint(crate::url::HINT));
+    }
+}
+
+/// A number that must be finite: YAML's `.nan` and `.inf` are not figures.
+fn finite(path: &Path, at: Pos, field: &str, v: Option<f64>, diags: &mut Diagnostics) -> bool {
+    if v.is_some_and(|v| !v.is_finite()) {
+        diags.push(
+            Diagnostic::new(
+                path,
+                at,
+                format!("「{field}」に数ではない値（.nan・.inf）は書けません"),
+            )
+            .hint("数字で書いてください。分からない値は null と書いてください"),
+        );
+        return false;
+    }
+    true
 }
 
 fn check_org(path: &Path, org: &DepartmentsDoc, pos: &PosMap, diags: &mut Diagnostics) {
@@ -497,6 +527,15 @@ fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut Diagnostic
                 format!("資料のID「{}」が重複しています", src.id),
             ));
         }
+        if let Some(url) = &src.url {
+            check_url(
+                path,
+                pos.value(&[k("sources"), i(n), k("url")]),
+                "資料のURL（url）",
+                url,
+                diags,
+            );
+        }
     }
 }
 
@@ -651,12 +690,26 @@ fn check_project(
             ("settlement", fy.settlement),
             ("regular_staff_cost", fy.regular_staff_cost),
         ] {
+            let at = pos.value(&[k("fiscal_years"), i(n), k(field)]);
             if v.is_some_and(|v| v < 0) {
                 diags.push(Diagnostic::new(
                     file,
-                    pos.value(&[k("fiscal_years"), i(n), k(field)]),
+                    at,
                     format!("「{field}」に負の金額は書けません"),
                 ));
+            } else if v.is_some_and(|v| v > MAX_AMOUNT) {
+                let unit = series.money_unit.label();
+                diags.push(
+                    Diagnostic::new(
+                        file,
+                        at,
+                        format!(
+                            "「{field}」の金額が大きすぎます（上限は {}{unit}）",
+                            crate::format::thousands(MAX_AMOUNT)
+                        ),
+                    )
+                    .hint(format!("金額の単位は{unit}です。桁を確かめてください")),
+                );
             }
         }
         for (field, v) in [
@@ -664,10 +717,13 @@ fn check_project(
             ("part_time_staff", fy.part_time_staff),
             ("temporary_staff", fy.temporary_staff),
         ] {
-            if v.is_some_and(|v| !(0.0..=10000.0).contains(&v)) {
+            let at = pos.value(&[k("fiscal_years"), i(n), k(field)]);
+            if finite(file, at, field, v, diags)
+                && v.is_some_and(|v| !(0.0..=MAX_STAFF).contains(&v))
+            {
                 diags.push(Diagnostic::new(
                     file,
-                    pos.value(&[k("fiscal_years"), i(n), k(field)]),
+                    at,
                     format!("「{field}」の人数が範囲外です"),
                 ));
             }
@@ -676,6 +732,10 @@ fn check_project(
     for (n, ind) in p.indicators.iter().enumerate() {
         let mut seen = BTreeSet::new();
         for (m, v) in ind.values.iter().enumerate() {
+            for (field, x) in [("target", v.target), ("result", v.result)] {
+                let at = pos.value(&[k("indicators"), i(n), k("values"), i(m), k(field)]);
+                finite(file, at, field, x, diags);
+            }
             if !seen.insert(v.year) {
                 diags.push(Diagnostic::new(
                     file,

@@ -11,6 +11,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::fiscal::FiscalYear;
 
+/// Largest amount of money one field may hold (予算現額, 決算額, 正規職員人件費),
+/// in the series' money unit: 10^12, i.e. 1,000,000,000,000 千円 (1,000兆円)
+/// with the sheets' 千円. `hyoka check` enforces it and the schema states it.
+/// It keeps every figure exact as a float (below 2^53) and in yen, and
+/// leaves room for the sum of about nine thousand such maxima in yen before
+/// i64 runs out; the sums are checked anyway ([`crate::aggregate`]).
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// Largest staff number (正規職員 and その他職員, 人) `hyoka check` accepts.
+pub const MAX_STAFF: f64 = 10_000.0;
+
 /// `content/site.yaml`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -529,11 +540,11 @@ pub struct FiscalYearRecord {
     pub year: FiscalYear,
     /// 予算現額.
     #[serde(default)]
-    #[schemars(title = "予算現額（千円）")]
+    #[schemars(title = "予算現額（千円）", range(min = 0, max = MAX_AMOUNT))]
     pub budget: Option<i64>,
     /// 決算額.
     #[serde(default)]
-    #[schemars(title = "決算額（千円）")]
+    #[schemars(title = "決算額（千円）", range(min = 0, max = MAX_AMOUNT))]
     pub settlement: Option<i64>,
     /// The settlement is an estimate (決算額（見込み）).
     #[serde(default)]
@@ -541,19 +552,19 @@ pub struct FiscalYearRecord {
     pub settlement_estimated: bool,
     /// 正規職員 (FTE, 人).
     #[serde(default)]
-    #[schemars(title = "正規職員（人）")]
+    #[schemars(title = "正規職員（人）", range(min = 0, max = MAX_STAFF))]
     pub regular_staff: Option<f64>,
     /// 正規職員人件費.
     #[serde(default)]
-    #[schemars(title = "正規職員人件費（千円）")]
+    #[schemars(title = "正規職員人件費（千円）", range(min = 0, max = MAX_AMOUNT))]
     pub regular_staff_cost: Option<i64>,
     /// その他職員 従事割合: 非常勤特別職 (人).
     #[serde(default)]
-    #[schemars(title = "その他職員 非常勤特別職（人）")]
+    #[schemars(title = "その他職員 非常勤特別職（人）", range(min = 0, max = MAX_STAFF))]
     pub part_time_staff: Option<f64>,
     /// その他職員 従事割合: 臨時職員 (人).
     #[serde(default)]
-    #[schemars(title = "その他職員 臨時職員（人）")]
+    #[schemars(title = "その他職員 臨時職員（人）", range(min = 0, max = MAX_STAFF))]
     pub temporary_staff: Option<f64>,
     /// 活動実績.
     #[serde(default)]

@@ -273,6 +273,30 @@ struct YearCostView {
     projects_with_settlement: usize,
 }
 
+/// Cost totals of `projects` for a page. A total that does not fit
+/// ([`aggregate::Overflow`]) becomes the page's error in `err`, never a figure.
+fn costs<'a>(
+    projects: impl IntoIterator<Item = &'a Project>,
+    unit: MoneyUnit,
+    err: &mut Option<Diagnostic>,
+) -> Vec<YearCostView> {
+    match aggregate::cost_by_year(projects, unit) {
+        Ok(c) => cost_views(&c, unit),
+        Err(o) => {
+            err.get_or_insert_with(|| {
+                Diagnostic::new(std::path::Path::new(&o.file), Pos::START, o.to_string()).hint(
+                    format!(
+                        "1件の金額の上限は {}{} です。金額の単位と桁を確かめてください",
+                        format::thousands(crate::model::MAX_AMOUNT),
+                        unit.label()
+                    ),
+                )
+            });
+            Vec::new()
+        }
+    }
+}
+
 fn cost_views(costs: &[YearCost], unit: MoneyUnit) -> Vec<YearCostView> {
     costs
         .iter()
@@ -953,6 +977,7 @@ pub fn rest(
                 .collect();
             let all: Vec<&Project> = series.projects.iter().collect();
             let summaries = summary_tables(series, &group_lists, &all, &series.doc.title);
+            let mut overflow = None;
             let view = SeriesView {
                 id: series.id.clone(),
                 title: series.doc.title.clone(),
@@ -988,10 +1013,7 @@ pub fn rest(
                             .collect(),
                     })
                     .collect(),
-                costs: cost_views(
-                    &aggregate::cost_by_year(all.iter().copied()),
-                    series.doc.money_unit,
-                ),
+                costs: costs(all.iter().copied(), series.doc.money_unit, &mut overflow),
                 summaries,
                 money_unit: series.doc.money_unit.label(),
                 count: series.projects.len(),
@@ -1014,6 +1036,7 @@ pub fn rest(
                 "series.html",
                 minijinja::context! { series => Value::from_serialize(&view) },
             );
+            let html = overflow.map_or(html, Err);
             (home, path, html)
         })
         .collect();
@@ -1043,6 +1066,7 @@ pub fn rest(
                 .and_then(|d| content.division(d))
                 .map(|d| d.name.clone());
             let mut series_views = Vec::new();
+            let mut overflow = None;
             for series in &content.series {
                 let ps: Vec<&Project> = items
                     .iter()
@@ -1063,10 +1087,7 @@ pub fn rest(
                         &ps,
                         &format!("{}・{}", dept.current_name(), series.doc.title),
                     ),
-                    costs: cost_views(
-                        &aggregate::cost_by_year(ps.iter().copied()),
-                        series.doc.money_unit,
-                    ),
+                    costs: costs(ps.iter().copied(), series.doc.money_unit, &mut overflow),
                 });
             }
             let view = DepartmentView {
@@ -1104,6 +1125,7 @@ pub fn rest(
                 "department.html",
                 minijinja::context! { department => Value::from_serialize(&view) },
             );
+            let html = overflow.map_or(html, Err);
             (row, path, html)
         })
         .collect();
@@ -1120,15 +1142,14 @@ pub fn rest(
 
     // Home.
     let mut all_costs: Vec<(String, Vec<YearCostView>)> = Vec::new();
+    let mut overflow = None;
     for s in &content.series {
         all_costs.push((
             s.doc.title.clone(),
-            cost_views(
-                &aggregate::cost_by_year(s.projects.iter()),
-                s.doc.money_unit,
-            ),
+            costs(s.projects.iter(), s.doc.money_unit, &mut overflow),
         ));
     }
+    r.diags.0.extend(overflow);
     r.page(
         "index.html",
         "index.html",
