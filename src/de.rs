@@ -183,7 +183,9 @@ fn remove(value: &mut Value, path: &[Seg]) -> bool {
         };
     }
     match (last, cur) {
-        (Seg::Key(k), Value::Mapping(m)) => m.remove(k.as_str()).is_some(),
+        // Keep the order of the other keys, so the next error found is the
+        // next one in the file.
+        (Seg::Key(k), Value::Mapping(m)) => m.shift_remove(k.as_str()).is_some(),
         // Replace instead of removing so later indices keep their positions.
         (Seg::Index(i), Value::Sequence(s)) if *i < s.len() => {
             s[*i] = Value::Null;

@@ -419,6 +419,7 @@ fn is_yaml(p: &Path) -> bool {
 /// Whether a folder holds a yaml file (in any case of the extension).
 fn has_yaml(dir: &Path) -> bool {
     WalkDir::new(dir)
+        .min_depth(1)
         .into_iter()
         .filter_map(Result::ok)
         .any(|e| is_yaml(e.path()) || wrong_case_ext(e.path(), YAML_EXTS).is_some())
@@ -1234,4 +1235,46 @@ fn load_pages(root: &Root, diags: &mut Diagnostics) -> Vec<Page> {
         });
     }
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_dates_are_real_days() {
+        for ok in ["2026-01-01", "2024-02-29", "2000-02-29", "2023-12-31", "2023-04-30"] {
+            assert_eq!(calendar_date(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "2026-13-99",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-01-32",
+            "2023-02-29",
+            "1900-02-29",
+            "2023-04-31",
+            "0000-01-01",
+        ] {
+            assert_eq!(calendar_date(bad), Err(DateError::NoSuchDay), "{bad}");
+        }
+        for bad in ["2026-1-01", "2026/01/01", "20260101", "２０２６-01-01", "2026-01-01 "] {
+            assert_eq!(calendar_date(bad), Err(DateError::Form), "{bad}");
+        }
+    }
+
+    #[test]
+    fn windows_device_names_are_not_slugs() {
+        for name in ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt0", "com0"] {
+            assert!(windows_reserved(name), "{name}");
+            assert!(!is_slug(name), "{name}");
+        }
+        for name in ["cons", "com", "com10", "lpt", "nul-1", "console", "aux2x"] {
+            assert!(!windows_reserved(name), "{name}");
+        }
+        assert!(is_slug("con-kikaku") && is_slug("com10"));
+        let d = slug_error(Path::new("a.yaml"), Pos::START, "課のID", "nul");
+        assert_eq!(d.message, "課のID「nul」は Windows で使えない名前です");
+    }
 }
