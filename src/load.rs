@@ -93,12 +93,8 @@ pub fn skeleton(root: &Path, diags: &mut Diagnostics) -> Skeleton {
         return Skeleton::default();
     }
     let site = load_doc::<SiteDoc>(root, &root.path.join("site.yaml"), diags, check_site);
-    let org = load_doc::<DepartmentsDoc>(
-        root,
-        &root.path.join("departments.yaml"),
-        diags,
-        check_org,
-    );
+    let org =
+        load_doc::<DepartmentsDoc>(root, &root.path.join("departments.yaml"), diags, check_org);
 
     let mut series = Vec::new();
     for (dir, canon) in series_dirs(root, diags) {
@@ -158,12 +154,15 @@ impl Ids {
     pub fn admit(&mut self, id: &str, file: &Path, diags: &mut Diagnostics) -> bool {
         if let Some(first) = self.0.get(id) {
             diags.push(
-                Diagnostic::new(file, Pos::START, format!("事業ID「{}」が重複しています", excerpt(id))).hint(
-                    format!(
-                        "{} と同じIDです。ファイル名（=ID）を変えてください",
-                        first.display()
-                    ),
-                ),
+                Diagnostic::new(
+                    file,
+                    Pos::START,
+                    format!("事業ID「{}」が重複しています", excerpt(id)),
+                )
+                .hint(format!(
+                    "{} と同じIDです。ファイル名（=ID）を変えてください",
+                    first.display()
+                )),
             );
             return false;
         }
@@ -218,7 +217,9 @@ fn follow_link(root: &Root, link: &Path) -> Result<(PathBuf, fs::Metadata), Diag
             Pos::START,
             "シンボリックリンクをたどれません（リンク先がないか、リンクがループしています）",
         )
-        .hint("リンクをやめて、ファイルやフォルダそのものをコンテンツのフォルダの中に置いてください")
+        .hint(
+            "リンクをやめて、ファイルやフォルダそのものをコンテンツのフォルダの中に置いてください",
+        )
     };
     let target = fs::canonicalize(link).map_err(|_| dangling())?;
     if !root.canon().is_some_and(|c| target.starts_with(c)) {
@@ -227,7 +228,9 @@ fn follow_link(root: &Root, link: &Path) -> Result<(PathBuf, fs::Metadata), Diag
             Pos::START,
             "シンボリックリンクのリンク先がコンテンツのフォルダの外にあるため、読み込みません",
         )
-        .hint("リンクをやめて、ファイルやフォルダそのものをコンテンツのフォルダの中に置いてください"));
+        .hint(
+            "リンクをやめて、ファイルやフォルダそのものをコンテンツのフォルダの中に置いてください",
+        ));
     }
     let meta = fs::metadata(&target).map_err(|_| dangling())?;
     Ok((target, meta))
@@ -312,12 +315,10 @@ fn read_bytes(root: &Root, path: &Path) -> Result<Vec<u8>, Diagnostic> {
         return Err(not_regular(path, now.file_type()));
     }
     if !same_file(&now, &expected) {
-        return Err(Diagnostic::new(
-            path,
-            Pos::START,
-            "読み込む間にファイルが入れ替わりました",
-        )
-        .hint("ファイルの保存が終わってから、もう一度実行してください"));
+        return Err(
+            Diagnostic::new(path, Pos::START, "読み込む間にファイルが入れ替わりました")
+                .hint("ファイルの保存が終わってから、もう一度実行してください"),
+        );
     }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)
@@ -468,8 +469,8 @@ impl Walk<'_, '_> {
             }
             let path = e.path();
             let Ok(ft) = e.file_type() else { continue };
-            let is_dir = ft.is_dir()
-                || ft.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_dir());
+            let is_dir =
+                ft.is_dir() || ft.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_dir());
             if !is_dir {
                 if let Some(ext) = wrong_case_ext(&path, YAML_EXTS) {
                     self.diags.push(wrong_case_error(&path, ext));
@@ -545,8 +546,12 @@ fn slug_error(file: &Path, pos: Pos, what: &str, value: &str) -> Diagnostic {
         )
         .hint("con・nul・aux・prn・com1・lpt1 などは Windows の装置の名前なので、別の名前にしてください（例: con-kikaku）");
     }
-    Diagnostic::new(file, pos, format!("{what}「{}」は使えません", excerpt(value)))
-        .hint("半角の英小文字・数字・ハイフン（-）だけで書いてください（例: kodomo-seisaku）")
+    Diagnostic::new(
+        file,
+        pos,
+        format!("{what}「{}」は使えません", excerpt(value)),
+    )
+    .hint("半角の英小文字・数字・ハイフン（-）だけで書いてください（例: kodomo-seisaku）")
 }
 
 /// Reads, parses and deserializes one file, then runs `check` on it.
@@ -690,9 +695,7 @@ fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut Diagnostics
             )),
         };
         if let Some((message, hint)) = problem {
-            diags.push(
-                Diagnostic::new(path, pos.value(&[k("updated")]), message).hint(hint),
-            );
+            diags.push(Diagnostic::new(path, pos.value(&[k("updated")]), message).hint(hint));
         }
     }
     if let Some(url) = &site.base_url {
@@ -1243,7 +1246,13 @@ mod tests {
 
     #[test]
     fn calendar_dates_are_real_days() {
-        for ok in ["2026-01-01", "2024-02-29", "2000-02-29", "2023-12-31", "2023-04-30"] {
+        for ok in [
+            "2026-01-01",
+            "2024-02-29",
+            "2000-02-29",
+            "2023-12-31",
+            "2023-04-30",
+        ] {
             assert_eq!(calendar_date(ok), Ok(()), "{ok}");
         }
         for bad in [
@@ -1259,14 +1268,22 @@ mod tests {
         ] {
             assert_eq!(calendar_date(bad), Err(DateError::NoSuchDay), "{bad}");
         }
-        for bad in ["2026-1-01", "2026/01/01", "20260101", "２０２６-01-01", "2026-01-01 "] {
+        for bad in [
+            "2026-1-01",
+            "2026/01/01",
+            "20260101",
+            "２０２６-01-01",
+            "2026-01-01 ",
+        ] {
             assert_eq!(calendar_date(bad), Err(DateError::Form), "{bad}");
         }
     }
 
     #[test]
     fn windows_device_names_are_not_slugs() {
-        for name in ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt0", "com0"] {
+        for name in [
+            "con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt0", "com0",
+        ] {
             assert!(windows_reserved(name), "{name}");
             assert!(!is_slug(name), "{name}");
         }

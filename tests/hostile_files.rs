@@ -87,7 +87,8 @@ fn assert_no_secret(r: &Run, dir: &Path) {
     }
 }
 
-const OUTSIDE: &str = "シンボリックリンクのリンク先がコンテンツのフォルダの外にあるため、読み込みません";
+const OUTSIDE: &str =
+    "シンボリックリンクのリンク先がコンテンツのフォルダの外にあるため、読み込みません";
 const LINK_HINT: &str =
     "リンクをやめて、ファイルやフォルダそのものをコンテンツのフォルダの中に置いてください";
 
@@ -234,7 +235,8 @@ fn fifo_socket_and_folder_are_errors_not_waits() {
 
     let r = run(dir.path(), &["check"]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
-    let hint = "  = ヒント: この名前では、テキストエディタで保存した通常のファイルを置いてください\n";
+    let hint =
+        "  = ヒント: この名前では、テキストエディタで保存した通常のファイルを置いてください\n";
     assert_eq!(
         r.stderr,
         format!(
@@ -251,7 +253,8 @@ fn fifo_socket_and_folder_are_errors_not_waits() {
     symlink(".fifo", c.join("site.yaml")).expect("symlink");
     let r = run(dir.path(), &["check"]);
     assert!(
-        r.stderr.contains("content/site.yaml:1:1: error: 名前付きパイプ（FIFO）なので読み込めません"),
+        r.stderr
+            .contains("content/site.yaml:1:1: error: 名前付きパイプ（FIFO）なので読み込めません"),
         "{}",
         r.stderr
     );
@@ -318,7 +321,11 @@ fn control_characters_never_reach_the_terminal_or_the_log_raw() {
     );
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", r.stdout);
-    assert!(lines.iter().all(|l| l.starts_with("::error ")), "{}", r.stdout);
+    assert!(
+        lines.iter().all(|l| l.starts_with("::error ")),
+        "{}",
+        r.stdout
+    );
     assert_eq!(
         lines[0],
         "::error file=content/sample/bad.yaml,line=2,col=13::課のID「somu%0A::warning file=x::y」は departments.yaml にありません — 使えるID: somu, digital, empty"
@@ -337,10 +344,11 @@ fn a_content_folder_named_like_a_command_does_not_start_one() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert_eq!(command_lines(&r.stderr), Vec::<&str>::new());
     assert!(
-        r.stderr
-            .contains("\n./::warning x/sample/Bad.yaml:1:1: error: ファイル名（事業ID）「Bad」は使えません\n")
-            || r.stderr
-                .starts_with("./::warning x/sample/Bad.yaml:1:1: error: ファイル名（事業ID）「Bad」は使えません\n"),
+        r.stderr.contains(
+            "\n./::warning x/sample/Bad.yaml:1:1: error: ファイル名（事業ID）「Bad」は使えません\n"
+        ) || r.stderr.starts_with(
+            "./::warning x/sample/Bad.yaml:1:1: error: ファイル名（事業ID）「Bad」は使えません\n"
+        ),
         "{}",
         r.stderr
     );
