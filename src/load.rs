@@ -204,6 +204,10 @@ impl<'a> Root<'a> {
 /// bound on the work that links to the same folders can cause.
 const MAX_FOLLOWED_DIRS: usize = 100;
 
+/// Folder levels below a series folder that are listed, at most (the
+/// listing recurses, and must not exhaust a thread's stack).
+const MAX_DEPTH: usize = 32;
+
 fn cannot_read(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::new(path, Pos::START, format!("ファイルを読めません: {e}"))
 }
@@ -508,6 +512,20 @@ impl Walk<'_, '_> {
             } else {
                 chain.last().map(|c| c.join(&name)).unwrap_or_default()
             };
+            // `chain` holds the series folder and one entry per level.
+            if chain.len() > MAX_DEPTH {
+                self.diags.push(
+                    Diagnostic::new(
+                        &path,
+                        Pos::START,
+                        format!(
+                            "フォルダの階層が深すぎます（シリーズのフォルダから {MAX_DEPTH} 段まで）"
+                        ),
+                    )
+                    .hint("事業のファイルは、浅いフォルダに置いてください"),
+                );
+                continue;
+            }
             chain.push(canon);
             self.dir(&path, chain);
             chain.pop();

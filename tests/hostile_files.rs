@@ -535,3 +535,21 @@ fn new_refuses_an_id_that_another_series_has() {
     let r = run(dir.path(), &["new", "other", "beta"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
+
+#[test]
+fn folders_nested_too_deeply_are_an_error_not_a_crash() {
+    let dir = fixture("minimal");
+    let mut deep = dir.path().join("content/sample");
+    for _ in 0..40 {
+        deep.push("d");
+    }
+    fs::create_dir_all(&deep).expect("mkdir");
+    let r = run(dir.path(), &["check"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    // The series folder and 32 levels below it are listed; the 33rd is not.
+    let d33 = format!("content/sample{}", "/d".repeat(33));
+    assert_eq!(
+        r.stderr,
+        format!("{d33}:1:1: error: フォルダの階層が深すぎます（シリーズのフォルダから 32 段まで）\n  = ヒント: 事業のファイルは、浅いフォルダに置いてください\n1 件のエラーがあります。\n")
+    );
+}
