@@ -232,7 +232,7 @@ fn new_project(
     name: Option<&str>,
     quiet: bool,
 ) -> ExitCode {
-    use crate::scaffold::{project_text, target, NewError};
+    use crate::scaffold::{project_text, target, unique_id, NewError};
     let content = match load::load(content_dir) {
         Ok(c) => c,
         Err(d) => {
@@ -241,6 +241,7 @@ fn new_project(
         }
     };
     let result = target(content_dir, series, id)
+        .and_then(|path| unique_id(&content, content_dir, id).map(|()| path))
         .and_then(|path| Ok((path, project_text(&content, series, department, name)?)));
     match result {
         Ok((path, text)) => match crate::output::create_new_file(&path, &text) {
@@ -273,7 +274,7 @@ fn new_project(
             ExitCode::from(EXIT_USAGE)
         }
         Err(NewError::Usage(m)) => {
-            eprintln!("error: {m}");
+            eprintln!("error: {}", crate::diag::escape_controls(&m));
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_norway::Value;
 
-use crate::diag::{closest, quote_list, Diagnostic, Pos};
+use crate::diag::{closest, excerpt, quote_list, Diagnostic, Pos};
 use crate::posmap::{PosMap, Seg, YamlPath};
 
 /// A parsed YAML file with its positions.
@@ -62,7 +62,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
                 })
                 .unwrap_or(Pos::START);
             let msg = e.to_string();
-            let detail = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            let detail = excerpt(msg.split(" at line ").next().unwrap_or(&msg));
             Err(Diagnostic::new(
                 file,
                 p,
@@ -75,21 +75,46 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
     }
 }
 
+/// How many structural problems of one file are reported: each costs one
+/// more deserialization of the whole file, so a file with thousands of
+/// mistakes stops here, with a last diagnostic saying so.
+pub const MAX_PROBLEMS: usize = 200;
+
 /// Deserializes `parsed` into `T`, collecting every structural problem.
 ///
 /// Returns the value (when the document could be repaired by dropping the
-/// offending nodes, so later checks still run on the rest) and the problems.
+/// offending nodes, so later checks still run on the rest) and the problems,
+/// at most [`MAX_PROBLEMS`] of them (then one more saying that the list was
+/// cut, at the position of the first problem not described).
 pub fn typed<T: DeserializeOwned>(file: &Path, parsed: &Parsed) -> (Option<T>, Vec<Diagnostic>) {
     let mut value = parsed.value.clone();
     let mut diags = Vec::new();
     let mut removed: Vec<YamlPath> = Vec::new();
-    for _ in 0..200 {
+    loop {
         match serde_path_to_error::deserialize::<_, T>(value.clone()) {
             Ok(t) => return (Some(t), diags),
             Err(e) => {
                 let path = convert_path(e.path());
                 let msg = e.inner().to_string();
                 let kind = classify(&msg);
+                if diags.len() >= MAX_PROBLEMS {
+                    // Where the first problem not described is.
+                    let next = describe(file, &parsed.pos, &path, kind);
+                    diags.push(
+                        Diagnostic::new(
+                            file,
+                            Pos {
+                                line: next.line,
+                                col: next.col,
+                            },
+                            format!(
+                                "このファイルには、ほかにも誤りがある可能性があります（{MAX_PROBLEMS} 件で打ち切りました）"
+                            ),
+                        )
+                        .hint("ここまでの誤りを直してから、もう一度 hyoka check で確かめてください"),
+                    );
+                    break;
+                }
                 // A missing field whose value we removed ourselves is a
                 // consequence of an earlier error, not a new one.
                 let consequence = matches!(&kind, Kind::Missing(f)
@@ -158,7 +183,9 @@ fn remove(value: &mut Value, path: &[Seg]) -> bool {
         };
     }
     match (last, cur) {
-        (Seg::Key(k), Value::Mapping(m)) => m.remove(k.as_str()).is_some(),
+        // Keep the order of the other keys, so the next error found is the
+        // next one in the file.
+        (Seg::Key(k), Value::Mapping(m)) => m.shift_remove(k.as_str()).is_some(),
         // Replace instead of removing so later indices keep their positions.
         (Seg::Index(i), Value::Sequence(s)) if *i < s.len() => {
             s[*i] = Value::Null;
@@ -259,11 +286,11 @@ fn expected_ja(e: &str) -> String {
 fn found_ja(f: &str) -> String {
     let f = f.trim();
     if let Some(s) = f.strip_prefix("string ") {
-        format!("文字列「{}」", s.trim_matches('"'))
+        format!("文字列「{}」", excerpt(s.trim_matches('"')))
     } else if let Some(s) = f.strip_prefix("integer ") {
-        format!("整数 {}", s.trim_matches('`'))
+        format!("整数 {}", excerpt(s.trim_matches('`')))
     } else if let Some(s) = f.strip_prefix("floating point ") {
-        format!("数値 {}", s.trim_matches('`'))
+        format!("数値 {}", excerpt(s.trim_matches('`')))
     } else if let Some(s) = f.strip_prefix("boolean ") {
         format!("真偽値 {}", s.trim_matches('`'))
     } else if f == "sequence" {
@@ -273,11 +300,12 @@ fn found_ja(f: &str) -> String {
     } else if f == "unit value" || f == "null" {
         "空の値（null）".into()
     } else {
-        f.to_string()
+        excerpt(f)
     }
 }
 
-/// Human-readable dotted path: `evaluations[0].rating`.
+/// Human-readable dotted path: `evaluations[0].rating` (each key cut to an
+/// [`excerpt`]).
 pub fn path_label(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
@@ -286,7 +314,7 @@ pub fn path_label(path: &[Seg]) -> String {
                 if !s.is_empty() {
                     s.push('.');
                 }
-                s.push_str(k);
+                s.push_str(&excerpt(k));
             }
             Seg::Index(i) => s.push_str(&format!("[{i}]")),
         }
@@ -304,7 +332,7 @@ fn describe(file: &Path, pos: &PosMap, path: &[Seg], kind: Kind) -> Diagnostic {
             let d = Diagnostic::new(
                 file,
                 pos.key(&full),
-                format!("「{field}」という項目はありません"),
+                format!("「{}」という項目はありません", excerpt(&field)),
             );
             let exp: Vec<&str> = expected.iter().map(String::as_str).collect();
             let near = closest(&field, exp.iter().copied());
@@ -332,10 +360,11 @@ fn describe(file: &Path, pos: &PosMap, path: &[Seg], kind: Kind) -> Diagnostic {
             Diagnostic::new(
                 file,
                 at,
-                format!("必須の項目「{field}」がありません（{where_}）"),
+                format!("必須の項目「{}」がありません（{where_}）", excerpt(&field)),
             )
             .hint(format!(
-                "「{field}: 値」を追加してください。値が分からない場合も項目は省略できません"
+                "「{}: 値」を追加してください。値が分からない場合も項目は省略できません",
+                excerpt(&field)
             ))
         }
         Kind::InvalidType { found, expected } => Diagnostic::new(
@@ -355,8 +384,9 @@ fn describe(file: &Path, pos: &PosMap, path: &[Seg], kind: Kind) -> Diagnostic {
                 file,
                 pos.value(path),
                 format!(
-                    "「{}」に「{variant}」は使えません。選べる値: {}",
+                    "「{}」に「{}」は使えません。選べる値: {}",
                     path_label(path),
+                    excerpt(&variant),
                     quote_list(&exp)
                 ),
             );
@@ -377,11 +407,13 @@ fn describe(file: &Path, pos: &PosMap, path: &[Seg], kind: Kind) -> Diagnostic {
                 expected_ja(&expected)
             ),
         ),
+        // Our own messages (fiscal years) quote an excerpt already; a
+        // foreign one is cut as a whole.
         Kind::Other(msg) => Diagnostic::new(
             file,
             pos.value(path),
             if path.is_empty() {
-                msg
+                excerpt(&msg)
             } else {
                 format!("「{}」: {msg}", path_label(path))
             },

@@ -1,6 +1,15 @@
 //! Diagnostics: every problem found in the content, with the file, line and
 //! column it points at, printed for people (`path:line:col: error: …`) or for
 //! GitHub Actions (`::error file=…,line=…,col=…::…`).
+//!
+//! Values from the content reach both outputs, so both are escaped: a
+//! control character (C0, DEL, C1), a line or paragraph separator or a bidi
+//! control is shown as a visible escape (`\n`, `\t`, `\u{1b}`), so that a
+//! value can neither drive the terminal nor start a line of its own; a human
+//! line never starts with `::` (a GitHub workflow command); the GitHub form
+//! follows the workflow-command escaping (`%25`, `%0D`, `%0A`, and in
+//! properties `%3A`, `%2C`). Messages quote at most [`EXCERPT_CHARS`]
+//! characters of a value ([`excerpt`]).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -57,29 +66,104 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut file = escape_controls(&self.file.to_string_lossy());
+        // GitHub reads a line whose first non-blank characters are `::` as
+        // a command; a path like `::x` must not start one.
+        if file.starts_with(|c: char| c == ':' || c.is_whitespace()) {
+            file.insert_str(0, "./");
+        }
         write!(
             f,
-            "{}:{}:{}: error: {}",
-            self.file.display(),
+            "{file}:{}:{}: error: {}",
             self.line,
             self.col,
-            self.message
+            escape_controls(&self.message)
         )?;
         if let Some(h) = &self.hint {
-            write!(f, "\n  = ヒント: {h}")?;
+            write!(f, "\n  = ヒント: {}", escape_controls(h))?;
         }
         Ok(())
     }
 }
 
+/// How many characters of a value a message quotes at most.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// `s` cut to [`EXCERPT_CHARS`] characters, with `…` when cut: for quoting
+/// a value in a message.
+pub fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_string(),
+    }
+}
+
+/// Characters that could change what a terminal or a log viewer shows, or
+/// break a line: controls (C0, DEL, C1), line and paragraph separators,
+/// bidi embeddings, overrides, isolates and marks.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+        )
+}
+
+/// The visible escape of an unsafe character: `\n`, `\r`, `\t`, else `\u{1b}`.
+fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        _ => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+    }
+}
+
+/// `s` with every unsafe character (see [`is_unsafe`]) shown as a visible
+/// escape, for the terminal.
+pub fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_unsafe(c) {
+            push_visible(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Workflow-command escaping: `%`, CR and LF as GitHub decodes them (and in
+/// properties also `:` and `,`); any other unsafe character as a visible
+/// escape, which GitHub shows as it is.
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if is_unsafe(c) => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    gh_escape(s, false)
 }
 
 fn gh_escape_prop(s: &str) -> String {
-    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    gh_escape(s, true)
 }
 
 /// A 1-based position in a file.
@@ -155,7 +239,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 pub fn quote_list(items: &[&str]) -> String {
     items
         .iter()
-        .map(|s| format!("「{s}」"))
+        .map(|s| format!("「{}」", excerpt(s)))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -172,6 +256,58 @@ mod tests {
             d.github(),
             "::error file=a%2Cb%3Ac.yaml,line=3,col=5::50%25%0Ax — h"
         );
+    }
+
+    #[test]
+    fn github_format_escapes_hostile_values() {
+        let d = Diagnostic::new(
+            Path::new("x\n::warning file=a::b,c%.yaml"),
+            Pos { line: 1, col: 2 },
+            "name「\u{1b}]0;pwned\u{7}」\r\n::warning file=x::y\u{202e}\u{85}\t",
+        )
+        .hint("100%\u{2028}");
+        let line = d.github();
+        assert_eq!(
+            line,
+            "::error file=x%0A%3A%3Awarning file=a%3A%3Ab%2Cc%25.yaml,line=1,col=2::\
+             name「\\u{1b}]0;pwned\\u{7}」%0D%0A::warning file=x::y\\u{202e}\\u{85}\\t — 100%25\\u{2028}"
+        );
+        assert!(!line.contains(['\n', '\r', '\u{1b}', '\u{7}']));
+    }
+
+    #[test]
+    fn human_format_escapes_controls_and_never_starts_a_command() {
+        let d = Diagnostic::new(
+            Path::new("::x\u{1b}[2J.yaml"),
+            Pos { line: 4, col: 1 },
+            "「a\nb」\u{9b}31m\u{2066}",
+        )
+        .hint("\r::warning::y\u{2029}");
+        assert_eq!(
+            d.to_string(),
+            "./::x\\u{1b}[2J.yaml:4:1: error: 「a\\nb」\\u{9b}31m\\u{2066}\n  = ヒント: \\r::warning::y\\u{2029}"
+        );
+        for file in [":", " ::x", "\u{3000}::x"] {
+            let d = Diagnostic::new(Path::new(file), Pos::START, "m");
+            let report = Diagnostics(vec![d]).human();
+            assert!(
+                report.lines().all(|l| !l.trim_start().starts_with("::")),
+                "{report}"
+            );
+        }
+        // An ordinary path is left alone.
+        let d = Diagnostic::new(Path::new("content/a.yaml"), Pos::START, "タブ\tと改行");
+        assert_eq!(d.to_string(), "content/a.yaml:1:1: error: タブ\\tと改行");
+    }
+
+    #[test]
+    fn excerpt_cuts_at_120_characters() {
+        let short = "あ".repeat(120);
+        assert_eq!(excerpt(&short), short);
+        let long = format!("{}いう", "あ".repeat(120));
+        assert_eq!(excerpt(&long), format!("{}…", "あ".repeat(120)));
+        assert_eq!(excerpt(""), "");
+        assert_eq!(quote_list(&[&long]), format!("「{}…」", "あ".repeat(120)));
     }
 
     #[test]

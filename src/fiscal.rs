@@ -81,7 +81,8 @@ impl fmt::Display for FiscalYearError {
         match self {
             FiscalYearError::Malformed(s) => write!(
                 f,
-                "「{s}」は年度として読めません（2019、R1、令和元年度、H31 のように書いてください）"
+                "「{}」は年度として読めません（2019、R1、令和元年度、H31 のように書いてください）",
+                crate::diag::excerpt(s)
             ),
             FiscalYearError::OutOfRange(y) => write!(
                 f,
@@ -90,7 +91,8 @@ impl fmt::Display for FiscalYearError {
             FiscalYearError::EraOverflow(s) => {
                 write!(
                     f,
-                    "「{s}」という年は存在しません（元号の範囲を超えています）"
+                    "「{}」という年は存在しません（元号の範囲を超えています）",
+                    crate::diag::excerpt(s)
                 )
             }
         }

@@ -6,9 +6,18 @@
 //! departments and its series (the pipeline calls it in parallel chunks);
 //! [`load`] does both for a whole folder in memory. Good files take a fast
 //! path; positions are computed only for a file with a problem.
+//!
+//! Files are reached one way (see "Editing the data" in the README): a
+//! symbolic link is followed only when its target is inside the content
+//! folder (both canonicalized), else it is an error that names the link,
+//! never the target; a link that dangles or loops is an error too. Only a
+//! regular file is read: a FIFO, socket or device where a content file is
+//! expected is an error, checked before opening, and the file is opened
+//! non-blocking (on unix) so that not even a race can make a read wait.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -16,7 +25,7 @@ use walkdir::WalkDir;
 
 use crate::content::{Content, Page, Project, Series};
 use crate::de::{decode_utf8, parse, typed};
-use crate::diag::{closest, quote_list, Diagnostic, Diagnostics, Pos};
+use crate::diag::{closest, excerpt, quote_list, Diagnostic, Diagnostics, Pos};
 use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc, MAX_AMOUNT, MAX_STAFF};
 use crate::posmap::{PosMap, Seg};
 
@@ -74,46 +83,60 @@ pub fn skeleton(root: &Path, diags: &mut Diagnostics) -> Skeleton {
         );
         return Skeleton::default();
     }
-    let site = load_doc::<SiteDoc>(&root.join("site.yaml"), diags, check_site);
-    let org = load_doc::<DepartmentsDoc>(&root.join("departments.yaml"), diags, check_org);
+    let root = &Root::new(root);
+    if root.canon().is_none() {
+        diags.push(Diagnostic::new(
+            root.path,
+            Pos::START,
+            "コンテンツのフォルダを開けません",
+        ));
+        return Skeleton::default();
+    }
+    let site = load_doc::<SiteDoc>(root, &root.path.join("site.yaml"), diags, check_site);
+    let org =
+        load_doc::<DepartmentsDoc>(root, &root.path.join("departments.yaml"), diags, check_org);
 
     let mut series = Vec::new();
-    for dir in sorted_dirs(root) {
+    for (dir, canon) in series_dirs(root, diags) {
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name == "pages" || name.starts_with('.') {
-            continue;
-        }
         let def = dir.join(SERIES_FILE);
-        if !def.is_file() {
+        // Anything by that name (a link, a FIFO…) is read, or reported.
+        if fs::symlink_metadata(&def).is_err() {
             if has_yaml(&dir) {
                 diags.push(
                     Diagnostic::new(
                         &dir,
                         Pos::START,
-                        format!("フォルダ「{name}」に {SERIES_FILE} がありません"),
+                        format!(
+                            "フォルダ「{}」に {SERIES_FILE} がありません",
+                            excerpt(&name)
+                        ),
                     )
                     .hint("評価シリーズのフォルダには、シリーズを定義する _series.yaml が必要です"),
                 );
+                // Report its misnamed files and bad links too.
+                project_files(root, &dir, &canon, diags);
             }
             continue;
         }
         if !is_slug(&name) {
             diags.push(slug_error(&def, Pos::START, "シリーズのフォルダ名", &name));
         }
-        let Some(doc) = load_doc::<SeriesDoc>(&def, diags, check_series) else {
+        let Some(doc) = load_doc::<SeriesDoc>(root, &def, diags, check_series) else {
             continue;
         };
+        let files = project_files(root, &dir, &canon, diags);
         series.push(SeriesFiles {
             id: name,
             doc,
-            files: project_files(&dir),
+            files,
         });
     }
     series.sort_by(|a, b| a.doc.order.cmp(&b.doc.order).then(a.id.cmp(&b.id)));
-    let pages = load_pages(&root.join("pages"), diags);
+    let pages = load_pages(root, diags);
     Skeleton {
         site,
         org,
@@ -131,12 +154,15 @@ impl Ids {
     pub fn admit(&mut self, id: &str, file: &Path, diags: &mut Diagnostics) -> bool {
         if let Some(first) = self.0.get(id) {
             diags.push(
-                Diagnostic::new(file, Pos::START, format!("事業ID「{id}」が重複しています")).hint(
-                    format!(
-                        "{} と同じIDです。ファイル名（=ID）を変えてください",
-                        first.display()
-                    ),
-                ),
+                Diagnostic::new(
+                    file,
+                    Pos::START,
+                    format!("事業ID「{}」が重複しています", excerpt(id)),
+                )
+                .hint(format!(
+                    "{} と同じIDです。ファイル名（=ID）を変えてください",
+                    first.display()
+                )),
             );
             return false;
         }
@@ -151,17 +177,241 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
     crate::pipeline::load(root)
 }
 
-fn sorted_dirs(root: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = WalkDir::new(root)
-        .min_depth(1)
-        .max_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect();
-    v.sort();
+/// The content folder: as given (for messages) and canonicalized (to tell
+/// whether a link's target is inside it).
+struct Root<'a> {
+    path: &'a Path,
+    /// Computed when first needed: most project files are not links.
+    canon: std::cell::OnceCell<Option<PathBuf>>,
+}
+
+impl<'a> Root<'a> {
+    fn new(path: &'a Path) -> Self {
+        Root {
+            path,
+            canon: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn canon(&self) -> Option<&Path> {
+        self.canon
+            .get_or_init(|| fs::canonicalize(self.path).ok())
+            .as_deref()
+    }
+}
+
+/// Symbolic links to folders followed while listing one folder, at most: a
+/// bound on the work that links to the same folders can cause.
+const MAX_FOLLOWED_DIRS: usize = 100;
+
+/// Folder levels below a series folder that are listed, at most (the
+/// listing recurses, and must not exhaust a thread's stack).
+const MAX_DEPTH: usize = 32;
+
+fn cannot_read(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(path, Pos::START, format!("ファイルを読めません: {e}"))
+}
+
+/// Follows the symbolic link `link`: its canonical target and the target's
+/// metadata, or an error that names the link only, never the target.
+fn follow_link(root: &Root, link: &Path) -> Result<(PathBuf, fs::Metadata), Diagnostic> {
+    let dangling = || {
+        Diagnostic::new(
+            link,
+            Pos::START,
+            "シンボリックリンクをたどれません（リンク先がないか、リンクがループしています）",
+        )
+        .hint(
+            "リンクをやめて、ファイルやフォルダそのものをコンテンツのフォルダの中に置いてください",
+        )
+    };
+    let target = fs::canonicalize(link).map_err(|_| dangling())?;
+    if !root.canon().is_some_and(|c| target.starts_with(c)) {
+        return Err(Diagnostic::new(
+            link,
+            Pos::START,
+            "シンボリックリンクのリンク先がコンテンツのフォルダの外にあるため、読み込みません",
+        )
+        .hint(
+            "リンクをやめて、ファイルやフォルダそのものをコンテンツのフォルダの中に置いてください",
+        ));
+    }
+    let meta = fs::metadata(&target).map_err(|_| dangling())?;
+    Ok((target, meta))
+}
+
+/// What kind of thing a non-regular file is, in words.
+fn kind_ja(ft: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "名前付きパイプ（FIFO）";
+        }
+        if ft.is_socket() {
+            return "ソケット";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "デバイス";
+        }
+    }
+    if ft.is_dir() {
+        "フォルダ"
+    } else {
+        "通常のファイルではないもの"
+    }
+}
+
+fn not_regular(path: &Path, ft: fs::FileType) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        Pos::START,
+        format!(
+            "{}なので読み込めません（通常のファイルが必要です）",
+            kind_ja(ft)
+        ),
+    )
+    .hint("この名前では、テキストエディタで保存した通常のファイルを置いてください")
+}
+
+/// Opens a file for reading without ever blocking (a FIFO swapped in after
+/// the check), and without following a link swapped in for `path`.
+fn open_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
+/// Whether two metadata describe the same file (always true off unix).
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        true
+    }
+}
+
+/// The bytes of the content file `path`, read the one way described in the
+/// module docs.
+fn read_bytes(root: &Root, path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let meta = fs::symlink_metadata(path).map_err(|e| cannot_read(path, &e))?;
+    let (open, expected) = if meta.file_type().is_symlink() {
+        follow_link(root, path)?
+    } else {
+        (path.to_path_buf(), meta)
+    };
+    if !expected.is_file() {
+        return Err(not_regular(path, expected.file_type()));
+    }
+    let mut file = open_file(&open).map_err(|e| cannot_read(path, &e))?;
+    let now = file.metadata().map_err(|e| cannot_read(path, &e))?;
+    if !now.is_file() {
+        return Err(not_regular(path, now.file_type()));
+    }
+    if !same_file(&now, &expected) {
+        return Err(
+            Diagnostic::new(path, Pos::START, "読み込む間にファイルが入れ替わりました")
+                .hint("ファイルの保存が終わってから、もう一度実行してください"),
+        );
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| cannot_read(path, &e))?;
+    Ok(bytes)
+}
+
+/// Whether the extension is `ext` in another case (`.YAML`, `.Yml`), which
+/// the loader would skip: `Some(the extension)` then.
+fn wrong_case_ext<'a>(p: &'a Path, exts: &[&str]) -> Option<&'a str> {
+    let e = p.extension()?.to_str()?;
+    (!exts.contains(&e) && exts.iter().any(|x| x.eq_ignore_ascii_case(e))).then_some(e)
+}
+
+fn wrong_case_error(p: &Path, ext: &str) -> Diagnostic {
+    let lower = ext.to_ascii_lowercase();
+    Diagnostic::new(
+        p,
+        Pos::START,
+        format!(
+            "拡張子「.{}」は大文字を含むため、このファイルは読み込まれません",
+            excerpt(ext)
+        ),
+    )
+    .hint(format!("拡張子を小文字の「.{lower}」に変えてください"))
+}
+
+const YAML_EXTS: &[&str] = &["yaml", "yml"];
+
+/// The folders directly under the content folder that may be series (not
+/// `pages`, not hidden), each with its canonical path; reports top-level
+/// files whose yaml extension is in the wrong case and links to folders
+/// that point outside the content folder, dangle or loop.
+fn series_dirs(root: &Root, diags: &mut Diagnostics) -> Vec<(PathBuf, PathBuf)> {
+    let mut entries: Vec<fs::DirEntry> = match fs::read_dir(root.path) {
+        Ok(rd) => rd.filter_map(Result::ok).collect(),
+        Err(e) => {
+            diags.push(cannot_read(root.path, &e));
+            return Vec::new();
+        }
+    };
+    entries.sort_by_key(fs::DirEntry::file_name);
+    let Some(canon) = root.canon() else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            if name != "pages" {
+                v.push((path, canon.join(e.file_name())));
+            }
+        } else if ft.is_symlink() {
+            // `pages`, site.yaml and departments.yaml are checked when read.
+            if matches!(name.as_str(), "pages" | "site.yaml" | "departments.yaml") {
+                continue;
+            }
+            // Only a link to a folder is a candidate series; a link to a
+            // file here is ignored like any other file.
+            if fs::metadata(&path).is_ok_and(|m| !m.is_dir()) {
+                continue;
+            }
+            match follow_link(root, &path) {
+                Ok((target, _)) if canon.starts_with(&target) => {
+                    diags.push(link_loop(&path));
+                }
+                Ok((target, meta)) if meta.is_dir() => v.push((path, target)),
+                Ok(_) => {}
+                Err(d) => diags.push(d),
+            }
+        } else if let Some(ext) = wrong_case_ext(&path, YAML_EXTS) {
+            diags.push(wrong_case_error(&path, ext));
+        }
+    }
     v
+}
+
+fn link_loop(link: &Path) -> Diagnostic {
+    Diagnostic::new(
+        link,
+        Pos::START,
+        "シンボリックリンクがループしています（リンク先のフォルダが、このリンクを含んでいます）",
+    )
+    .hint("リンクを消してください")
 }
 
 fn is_yaml(p: &Path) -> bool {
@@ -171,28 +421,120 @@ fn is_yaml(p: &Path) -> bool {
     )
 }
 
+/// Whether a folder holds a yaml file (in any case of the extension).
 fn has_yaml(dir: &Path) -> bool {
     WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .any(|e| is_yaml(e.path()))
-}
-
-fn project_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && is_yaml(e.path()))
-        .filter(|e| e.file_name() != SERIES_FILE)
-        .map(|e| e.into_path())
-        .collect();
+        .any(|e| is_yaml(e.path()) || wrong_case_ext(e.path(), YAML_EXTS).is_some())
+}
+
+/// The project files of the series folder `dir` (canonically `canon`), by
+/// id then path. Hidden names are skipped; links are followed as the module
+/// docs say; a file with a wrong-case yaml extension is reported. Anything
+/// else named `*.yaml` (a link, a FIFO) is listed, and reported when read.
+fn project_files(root: &Root, dir: &Path, canon: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut walk = Walk {
+        root,
+        followed: 0,
+        files: Vec::new(),
+        diags,
+    };
+    walk.dir(dir, &mut vec![canon.to_path_buf()]);
+    let mut v = walk.files;
     v.sort_by(|a, b| a.file_stem().cmp(&b.file_stem()).then_with(|| a.cmp(b)));
     v
 }
 
-/// Whether `s` is a safe id: lowercase ASCII letters, digits and inner hyphens.
+struct Walk<'a, 'r> {
+    root: &'a Root<'r>,
+    followed: usize,
+    files: Vec<PathBuf>,
+    diags: &'a mut Diagnostics,
+}
+
+impl Walk<'_, '_> {
+    /// Lists `dir`, whose canonical path is the last of `chain` (the
+    /// canonical folders from the series folder down to it).
+    fn dir(&mut self, dir: &Path, chain: &mut Vec<PathBuf>) {
+        let mut entries: Vec<fs::DirEntry> = match fs::read_dir(dir) {
+            Ok(rd) => rd.filter_map(Result::ok).collect(),
+            Err(e) => {
+                self.diags.push(cannot_read(dir, &e));
+                return;
+            }
+        };
+        entries.sort_by_key(fs::DirEntry::file_name);
+        for e in entries {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            let is_dir =
+                ft.is_dir() || ft.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_dir());
+            if !is_dir {
+                if let Some(ext) = wrong_case_ext(&path, YAML_EXTS) {
+                    self.diags.push(wrong_case_error(&path, ext));
+                } else if is_yaml(&path) && name != SERIES_FILE {
+                    self.files.push(path);
+                }
+                continue;
+            }
+            let canon = if ft.is_symlink() {
+                match follow_link(self.root, &path) {
+                    Ok((target, _)) => {
+                        if chain.iter().any(|a| a.starts_with(&target)) {
+                            self.diags.push(link_loop(&path));
+                            continue;
+                        }
+                        self.followed += 1;
+                        if self.followed > MAX_FOLLOWED_DIRS {
+                            self.diags.push(
+                                Diagnostic::new(
+                                    &path,
+                                    Pos::START,
+                                    format!("たどるシンボリックリンクが多すぎます（1つのシリーズで {MAX_FOLLOWED_DIRS} 個まで）"),
+                                )
+                                .hint("フォルダへのリンクを減らしてください"),
+                            );
+                            continue;
+                        }
+                        target
+                    }
+                    Err(d) => {
+                        self.diags.push(d);
+                        continue;
+                    }
+                }
+            } else {
+                chain.last().map(|c| c.join(&name)).unwrap_or_default()
+            };
+            // `chain` holds the series folder and one entry per level.
+            if chain.len() > MAX_DEPTH {
+                self.diags.push(
+                    Diagnostic::new(
+                        &path,
+                        Pos::START,
+                        format!(
+                            "フォルダの階層が深すぎます（シリーズのフォルダから {MAX_DEPTH} 段まで）"
+                        ),
+                    )
+                    .hint("事業のファイルは、浅いフォルダに置いてください"),
+                );
+                continue;
+            }
+            chain.push(canon);
+            self.dir(&path, chain);
+            chain.pop();
+        }
+    }
+}
+
+/// Whether `s` is a safe id: lowercase ASCII letters, digits and inner
+/// hyphens, and not a name Windows reserves for a device ([`windows_reserved`]).
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 80
@@ -200,11 +542,34 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
+        && !windows_reserved(s)
+}
+
+/// Whether `s` is a device name Windows (and a FAT USB stick) cannot use as
+/// a file name: `con`, `prn`, `aux`, `nul`, `com0`–`com9`, `lpt0`–`lpt9`.
+pub fn windows_reserved(s: &str) -> bool {
+    let s = s.to_ascii_lowercase();
+    matches!(s.as_str(), "con" | "prn" | "aux" | "nul")
+        || s.len() == 4
+            && (s.starts_with("com") || s.starts_with("lpt"))
+            && s.as_bytes()[3].is_ascii_digit()
 }
 
 fn slug_error(file: &Path, pos: Pos, what: &str, value: &str) -> Diagnostic {
-    Diagnostic::new(file, pos, format!("{what}「{value}」は使えません"))
-        .hint("半角の英小文字・数字・ハイフン（-）だけで書いてください（例: kodomo-seisaku）")
+    if windows_reserved(value) {
+        return Diagnostic::new(
+            file,
+            pos,
+            format!("{what}「{value}」は Windows で使えない名前です"),
+        )
+        .hint("con・nul・aux・prn・com1・lpt1 などは Windows の装置の名前なので、別の名前にしてください（例: con-kikaku）");
+    }
+    Diagnostic::new(
+        file,
+        pos,
+        format!("{what}「{}」は使えません", excerpt(value)),
+    )
+    .hint("半角の英小文字・数字・ハイフン（-）だけで書いてください（例: kodomo-seisaku）")
 }
 
 /// Reads, parses and deserializes one file, then runs `check` on it.
@@ -214,11 +579,12 @@ fn slug_error(file: &Path, pos: Pos, what: &str, value: &str) -> Diagnostic {
 /// the file parsed again the slow way: positions of every node, and every
 /// structural error collected (see [`crate::de`]).
 fn load_doc<T: DeserializeOwned>(
+    root: &Root,
     path: &Path,
     diags: &mut Diagnostics,
     check: impl Fn(&Path, &T, &PosMap, &mut Diagnostics),
 ) -> Option<T> {
-    let text = read_text(path, diags)?;
+    let text = read_text(root, path, diags)?;
     if let Ok(doc) = serde_norway::from_str::<T>(&text) {
         let mut found = Diagnostics::default();
         check(path, &doc, &PosMap::default(), &mut found);
@@ -242,21 +608,11 @@ fn load_doc<T: DeserializeOwned>(
     (clean && diags.len() == before).then_some(doc)
 }
 
-fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    match fs::read(path) {
-        Ok(bytes) => match decode_utf8(path, bytes) {
-            Ok(t) => Some(t),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        },
-        Err(e) => {
-            diags.push(Diagnostic::new(
-                path,
-                Pos::START,
-                format!("ファイルを読めません: {e}"),
-            ));
+fn read_text(root: &Root, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    match read_bytes(root, path).and_then(|bytes| decode_utf8(path, bytes)) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.push(d);
             None
         }
     }
@@ -292,6 +648,44 @@ pub fn check_digit_ok(code: &str) -> Result<(), String> {
     }
 }
 
+/// Why a date is not a `YYYY-MM-DD` day of the calendar.
+#[derive(Debug, PartialEq, Eq)]
+enum DateError {
+    /// Not `YYYY-MM-DD` with digits.
+    Form,
+    /// A month or day that does not exist (`2026-13-99`, `2023-02-29`).
+    NoSuchDay,
+}
+
+/// Checks that `s` is `YYYY-MM-DD` and a real day of the (proleptic
+/// Gregorian) calendar, from year 1.
+fn calendar_date(s: &str) -> Result<(), DateError> {
+    let b = s.as_bytes();
+    let form = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !form {
+        return Err(DateError::Form);
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| DateError::Form);
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(DateError::NoSuchDay),
+    };
+    if year == 0 || day == 0 || day > days {
+        return Err(DateError::NoSuchDay);
+    }
+    Ok(())
+}
+
 fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut Diagnostics) {
     if let Err(why) = check_digit_ok(&site.municipality_code) {
         diags.push(
@@ -300,29 +694,26 @@ fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut Diagnostics
                 pos.value(&[k("municipality_code")]),
                 format!(
                     "全国地方公共団体コード「{}」が正しくありません",
-                    site.municipality_code
+                    excerpt(&site.municipality_code)
                 ),
             )
             .hint(why),
         );
     }
     if let Some(date) = &site.updated {
-        let b = date.as_bytes();
-        let ok = b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-        if !ok {
-            diags.push(
-                Diagnostic::new(
-                    path,
-                    pos.value(&[k("updated")]),
-                    format!("更新日「{date}」は日付として読めません"),
-                )
-                .hint("2022-07-01 のように 年-月-日 で書いてください"),
-            );
+        let problem = match calendar_date(date) {
+            Ok(()) => None,
+            Err(DateError::Form) => Some((
+                format!("更新日「{}」は日付として読めません", excerpt(date)),
+                "2022-07-01 のように 年-月-日 で書いてください",
+            )),
+            Err(DateError::NoSuchDay) => Some((
+                format!("更新日「{date}」という日はありません"),
+                "月は 1〜12、日はその月の日数まで（うるう年の2月は29日まで）で書いてください",
+            )),
+        };
+        if let Some((message, hint)) = problem {
+            diags.push(Diagnostic::new(path, pos.value(&[k("updated")]), message).hint(hint));
         }
     }
     check_url(
@@ -380,7 +771,7 @@ fn check_org(path: &Path, org: &DepartmentsDoc, pos: &PosMap, diags: &mut Diagno
             diags.push(Diagnostic::new(
                 path,
                 at,
-                format!("部のID「{}」が重複しています", d.id),
+                format!("部のID「{}」が重複しています", excerpt(&d.id)),
             ));
         }
     }
@@ -394,7 +785,7 @@ fn check_org(path: &Path, org: &DepartmentsDoc, pos: &PosMap, diags: &mut Diagno
             diags.push(Diagnostic::new(
                 path,
                 at,
-                format!("課のID「{}」が重複しています", d.id),
+                format!("課のID「{}」が重複しています", excerpt(&d.id)),
             ));
         }
         if let Some(div) = &d.division {
@@ -404,7 +795,7 @@ fn check_org(path: &Path, org: &DepartmentsDoc, pos: &PosMap, diags: &mut Diagno
                     Diagnostic::new(
                         path,
                         pos.value(&[k("departments"), i(n), k("division")]),
-                        format!("部のID「{div}」は divisions にありません"),
+                        format!("部のID「{}」は divisions にありません", excerpt(div)),
                     )
                     .hint(if near.is_empty() {
                         "divisions に追加するか、分からなければ null にしてください".to_string()
@@ -419,7 +810,7 @@ fn check_org(path: &Path, org: &DepartmentsDoc, pos: &PosMap, diags: &mut Diagno
                 Diagnostic::new(
                     path,
                     pos.value(&[k("departments"), i(n)]),
-                    format!("課「{}」に名称がありません", d.id),
+                    format!("課「{}」に名称がありません", excerpt(&d.id)),
                 )
                 .hint("names に少なくとも1つの名称を書いてください"),
             );
@@ -432,7 +823,7 @@ fn check_org(path: &Path, org: &DepartmentsDoc, pos: &PosMap, diags: &mut Diagno
                         pos.value(&[k("departments"), i(n), k("names"), i(m), k("until")]),
                         format!(
                             "名称「{}」の最後の年度 {u} が最初の年度 {f} より前です",
-                            name.name
+                            excerpt(&name.name)
                         ),
                     ));
                 }
@@ -455,7 +846,7 @@ fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut Diagnostic
             diags.push(Diagnostic::new(
                 path,
                 pos.value(&[k("scale"), i(n), k("code")]),
-                format!("評価の記号「{}」が空か重複しています", l.code),
+                format!("評価の記号「{}」が空か重複しています", excerpt(&l.code)),
             ));
         }
         let c = l.color.as_bytes();
@@ -464,7 +855,7 @@ fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut Diagnostic
                 Diagnostic::new(
                     path,
                     pos.value(&[k("scale"), i(n), k("color")]),
-                    format!("色「{}」は使えません", l.color),
+                    format!("色「{}」は使えません", excerpt(&l.color)),
                 )
                 .hint("#1a5e9a のように # と16進数6桁で書いてください"),
             );
@@ -480,14 +871,27 @@ fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut Diagnostic
             diags.push(Diagnostic::new(
                 path,
                 at,
-                format!("期間のID「{}」が重複しています", p.id),
+                format!("期間のID「{}」が重複しています", excerpt(&p.id)),
             ));
+        }
+        if p.label.trim().is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    path,
+                    pos.value(&[k("periods"), i(n), k("label")]),
+                    format!("期間「{}」の名前（label）が空です", excerpt(&p.id)),
+                )
+                .hint("ページに表示する名前を書いてください（例: 令和元年度）"),
+            );
         }
         if p.from > p.until {
             diags.push(Diagnostic::new(
                 path,
                 pos.value(&[k("periods"), i(n), k("until")]),
-                format!("期間「{}」の最後の年度が最初の年度より前です", p.label),
+                format!(
+                    "期間「{}」の最後の年度が最初の年度より前です",
+                    excerpt(&p.label)
+                ),
             ));
         }
     }
@@ -509,7 +913,7 @@ fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut Diagnostic
                 diags.push(Diagnostic::new(
                     path,
                     at,
-                    format!("グループのID「{}」が重複しています", grp.id),
+                    format!("グループのID「{}」が重複しています", excerpt(&grp.id)),
                 ));
             }
         }
@@ -524,7 +928,7 @@ fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut Diagnostic
             diags.push(Diagnostic::new(
                 path,
                 at,
-                format!("資料のID「{}」が重複しています", src.id),
+                format!("資料のID「{}」が重複しています", excerpt(&src.id)),
             ));
         }
         if let Some(url) = &src.url {
@@ -551,10 +955,10 @@ fn unknown_ref(
     let d = Diagnostic::new(
         file,
         at,
-        format!("{what}「{value}」は {defined_in} にありません"),
+        format!("{what}「{}」は {defined_in} にありません", excerpt(value)),
     );
     if near.is_empty() {
-        d.hint(format!("使えるID: {}", known.join(", ")))
+        d.hint(format!("使えるID: {}", excerpt(&known.join(", "))))
     } else {
         d.hint(format!("近いID: {}", quote_list(&near)))
     }
@@ -578,7 +982,7 @@ pub fn load_project(
         diags.push(slug_error(file, Pos::START, "ファイル名（事業ID）", &id));
         ok = false;
     }
-    let doc = load_doc::<ProjectDoc>(file, diags, |f, doc, pos, d| {
+    let doc = load_doc::<ProjectDoc>(&Root::new(root), file, diags, |f, doc, pos, d| {
         check_project(f, doc, pos, series, org, d)
     })?;
     let rel = file
@@ -640,15 +1044,17 @@ fn check_project(
             Diagnostic::new(
                 file,
                 Pos::START,
-                format!("{}（group）が書かれていません", g.name),
+                format!("{}（group）が書かれていません", excerpt(&g.name)),
             )
             .hint(format!(
                 "group: に次のどれかを書いてください: {}",
-                g.groups
-                    .iter()
-                    .map(|x| x.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                excerpt(
+                    &g.groups
+                        .iter()
+                        .map(|x| x.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             )),
         ),
         (None, Some(_)) => diags.push(
@@ -742,7 +1148,7 @@ fn check_project(
                     pos.value(&[k("indicators"), i(n), k("values"), i(m), k("year")]),
                     format!(
                         "成果指標「{}」に年度 {} が2回あります",
-                        ind.name,
+                        excerpt(&ind.name),
                         v.year.wareki()
                     ),
                 ));
@@ -767,25 +1173,28 @@ fn check_project(
             diags.push(Diagnostic::new(
                 file,
                 at,
-                format!("期間「{}」の評価が2回あります", ev.period),
+                format!("期間「{}」の評価が2回あります", excerpt(&ev.period)),
             ));
         }
         if let Some(r) = &ev.rating {
             if !codes.contains(&r.as_str()) {
                 let normalized = crate::fiscal::to_halfwidth(r);
                 let hint = if codes.contains(&normalized.as_str()) {
-                    format!("半角の「{normalized}」で書いてください")
+                    format!("半角の「{}」で書いてください", excerpt(&normalized))
                 } else {
                     format!(
                         "評価は {} のどれかです。評価されていない場合は null",
-                        codes.join("・")
+                        excerpt(&codes.join("・"))
                     )
                 };
                 diags.push(
                     Diagnostic::new(
                         file,
                         pos.value(&[k("evaluations"), i(n), k("rating")]),
-                        format!("評価「{r}」はこのシリーズの評価の段階にありません"),
+                        format!(
+                            "評価「{}」はこのシリーズの評価の段階にありません",
+                            excerpt(r)
+                        ),
                     )
                     .hint(hint),
                 );
@@ -834,18 +1243,42 @@ fn check_project(
     }
 }
 
-fn load_pages(dir: &Path, diags: &mut Diagnostics) -> Vec<Page> {
-    if !dir.is_dir() {
-        return Vec::new();
+/// The free pages `pages/*.md`: the folder may be a link (followed as the
+/// module docs say); each file is read like any content file; a `.MD` file
+/// is reported.
+fn load_pages(root: &Root, diags: &mut Diagnostics) -> Vec<Page> {
+    let dir = root.path.join("pages");
+    match fs::symlink_metadata(&dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(m) if m.file_type().is_symlink() => match follow_link(root, &dir) {
+            Ok((_, m)) if m.is_dir() => {}
+            Ok(_) => return Vec::new(),
+            Err(d) => {
+                diags.push(d);
+                return Vec::new();
+            }
+        },
+        _ => return Vec::new(),
     }
-    let mut files: Vec<PathBuf> = WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
+    let mut files: Vec<PathBuf> = Vec::new();
+    match fs::read_dir(&dir) {
+        Ok(rd) => {
+            for e in rd.filter_map(Result::ok) {
+                let path = e.path();
+                if e.file_name().to_string_lossy().starts_with('.')
+                    || e.file_type().is_ok_and(|t| t.is_dir())
+                {
+                    continue;
+                }
+                if let Some(ext) = wrong_case_ext(&path, &["md"]) {
+                    diags.push(wrong_case_error(&path, ext));
+                } else if path.extension().is_some_and(|x| x == "md") {
+                    files.push(path);
+                }
+            }
+        }
+        Err(e) => diags.push(cannot_read(&dir, &e)),
+    }
     files.sort();
     let mut pages = Vec::new();
     for path in files {
@@ -857,7 +1290,7 @@ fn load_pages(dir: &Path, diags: &mut Diagnostics) -> Vec<Page> {
             diags.push(slug_error(&path, Pos::START, "ページのファイル名", &slug));
             continue;
         }
-        let Some(text) = read_text(&path, diags) else {
+        let Some(text) = read_text(root, &path, diags) else {
             continue;
         };
         let Some(title) = text
@@ -883,4 +1316,60 @@ fn load_pages(dir: &Path, diags: &mut Diagnostics) -> Vec<Page> {
         });
     }
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_dates_are_real_days() {
+        for ok in [
+            "2026-01-01",
+            "2024-02-29",
+            "2000-02-29",
+            "2023-12-31",
+            "2023-04-30",
+        ] {
+            assert_eq!(calendar_date(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "2026-13-99",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-01-32",
+            "2023-02-29",
+            "1900-02-29",
+            "2023-04-31",
+            "0000-01-01",
+        ] {
+            assert_eq!(calendar_date(bad), Err(DateError::NoSuchDay), "{bad}");
+        }
+        for bad in [
+            "2026-1-01",
+            "2026/01/01",
+            "20260101",
+            "２０２６-01-01",
+            "2026-01-01 ",
+        ] {
+            assert_eq!(calendar_date(bad), Err(DateError::Form), "{bad}");
+        }
+    }
+
+    #[test]
+    fn windows_device_names_are_not_slugs() {
+        for name in [
+            "con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt0", "com0",
+        ] {
+            assert!(windows_reserved(name), "{name}");
+            assert!(!is_slug(name), "{name}");
+        }
+        for name in ["cons", "com", "com10", "lpt", "nul-1", "console", "aux2x"] {
+            assert!(!windows_reserved(name), "{name}");
+        }
+        assert!(is_slug("con-kikaku") && is_slug("com10"));
+        let d = slug_error(Path::new("a.yaml"), Pos::START, "課のID", "nul");
+        assert_eq!(d.message, "課のID「nul」は Windows で使えない名前です");
+    }
 }

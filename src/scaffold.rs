@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::content::Content;
-use crate::load::is_slug;
+use crate::diag::excerpt;
+use crate::load::{is_slug, windows_reserved};
 
 /// What went wrong creating a project file.
 #[derive(Debug)]
@@ -34,18 +35,24 @@ pub fn project_text(
         .find(|s| s.id == series_id)
         .ok_or_else(|| {
             NewError::Usage(format!(
-                "シリーズ「{series_id}」はありません。使えるシリーズ: {}",
-                content
-                    .series
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "シリーズ「{}」はありません。使えるシリーズ: {}",
+                excerpt(series_id),
+                excerpt(
+                    &content
+                        .series
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             ))
         })?;
     let dept = match department {
         Some(d) => content.department(d).map(|x| x.id.clone()).ok_or_else(|| {
-            NewError::Usage(format!("課のID「{d}」は departments.yaml にありません"))
+            NewError::Usage(format!(
+                "課のID「{}」は departments.yaml にありません",
+                excerpt(d)
+            ))
         })?,
         None => content
             .org
@@ -151,11 +158,35 @@ notes: []   # 転記メモ（読めなかった値とその理由）
     Ok(t)
 }
 
+/// Refuses an id that a project of another series has already (ids are
+/// unique across series; the same series is [`target`]'s `Exists`).
+pub fn unique_id(content: &Content, content_dir: &Path, id: &str) -> Result<(), NewError> {
+    match content
+        .series
+        .iter()
+        .flat_map(|s| &s.projects)
+        .find(|p| p.id == id)
+    {
+        Some(p) => Err(NewError::Usage(format!(
+            "事業ID「{}」は {} ですでに使われています。事業IDはシリーズをまたいでも重複できないので、別のIDにしてください",
+            excerpt(id),
+            content_dir.join(&p.file).display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Where the new file goes; refuses an unsafe id or an existing file.
 pub fn target(content_dir: &Path, series_id: &str, id: &str) -> Result<PathBuf, NewError> {
+    if windows_reserved(id) {
+        return Err(NewError::Usage(format!(
+            "事業ID「{id}」は Windows で使えない名前です。con・nul・aux・prn・com1・lpt1 などは避けて、別のIDにしてください"
+        )));
+    }
     if !is_slug(id) {
         return Err(NewError::Usage(format!(
-            "事業ID「{id}」は使えません。半角の英小文字・数字・ハイフン（-）だけで書いてください"
+            "事業ID「{}」は使えません。半角の英小文字・数字・ハイフン（-）だけで書いてください",
+            excerpt(id)
         )));
     }
     let path = content_dir.join(series_id).join(format!("{id}.yaml"));
