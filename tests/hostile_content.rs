@@ -52,6 +52,8 @@ fn refused_by(dir: &Path, args: &[&str], code: i32, line: &str) {
     assert!(!output.exists(), "{args:?} created output/");
 
     fs::create_dir_all(output.join("projects")).expect("mkdir");
+    // A previous output of hyoka carries its marker.
+    fs::write(output.join(".hyoka-output"), "hyoka-output 1\n").expect("write");
     fs::write(output.join("index.html"), "previous").expect("write");
     fs::write(output.join("projects/alpha.html"), "previous alpha").expect("write");
     let before = tree(&output);

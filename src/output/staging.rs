@@ -446,7 +446,10 @@ fn process_alive(pid: &str) -> bool {
 /// Removes a folder and everything in it, files in parallel (a previous
 /// output of a large site holds over 100,000 files). Never follows a link:
 /// a link inside is removed as a link, and a `root` that is not a real
-/// folder is refused.
+/// folder is refused. The root's marker goes last, so a removal that is
+/// killed half way still leaves a marked folder that the next sweep
+/// recognises. Files that vanish meanwhile (another build sweeping the same
+/// leftover) are not an error.
 fn remove_tree(root: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let meta = fs::symlink_metadata(root)?;
@@ -456,25 +459,42 @@ fn remove_tree(root: &Path) -> io::Result<()> {
             root.display()
         )));
     }
+    let marker = root.join(MARKER);
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(root)
         .follow_links(false)
         .follow_root_links(false)
     {
-        let entry = entry.map_err(io::Error::other)?;
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::NotFound) =>
+            {
+                continue
+            }
+            Err(e) => return Err(io::Error::other(e)),
+        };
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
-        } else {
+        } else if entry.path() != marker {
             files.push(entry.into_path());
         }
     }
-    files.par_iter().try_for_each(fs::remove_file)?;
-    // Deepest first.
-    for d in dirs.iter().rev() {
-        fs::remove_dir(d)?;
+    let gone = |r: io::Result<()>| match r {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
+    files
+        .par_iter()
+        .try_for_each(|f| gone(fs::remove_file(f)))?;
+    // Deepest first; the root after its marker.
+    for d in dirs.iter().skip(1).rev() {
+        gone(fs::remove_dir(d))?;
     }
-    Ok(())
+    gone(fs::remove_file(&marker))?;
+    gone(fs::remove_dir(root))
 }
 
 /// Atomically exchanges two folders.
@@ -668,6 +688,11 @@ mod tests {
         fs::create_dir(&dead).expect("mkdir");
         fs::write(dead.join(MARKER), MARKER_TEXT).expect("marker");
         fs::write(dead.join("page.html"), "x").expect("write");
+        // What a removal killed half way leaves: the marker (removed last)
+        // and empty folders.
+        let half = d.path().join(".out.staging-999999997");
+        fs::create_dir_all(half.join("projects/empty")).expect("mkdir");
+        fs::write(half.join(MARKER), MARKER_TEXT).expect("marker");
         // An old folder of a process that is gone.
         let old = d.path().join(".out.old-999999998");
         fs::create_dir(&old).expect("mkdir");
@@ -690,7 +715,7 @@ mod tests {
                 .expect("canon")
                 .join(p.file_name().expect("name"))
         };
-        assert_eq!(cleaned, vec![canon(&old), canon(&dead)]);
+        assert_eq!(cleaned, vec![canon(&old), canon(&half), canon(&dead)]);
         assert!(live.join(MARKER).exists());
         assert!(foreign.join("keep").exists());
         drop(s);
