@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::cli::{print_diags, Format, EXIT_CONTENT, EXIT_IO, EXIT_USAGE};
-use crate::diag::Diagnostics;
 use crate::output::{Commit, CommitError, Refusal, Staging};
 use crate::pipeline::{self, Failure, Timings};
+use crate::report::{print_diags, Format, EXIT_CONTENT, EXIT_IO, EXIT_USAGE};
 use crate::theme::Theme;
 
 /// Options of a build.
@@ -145,20 +144,4 @@ fn stopped(o: &Options) {
         "ビルドを中止しました。{} は変更していません。",
         o.output.display()
     );
-}
-
-/// Problems of a build, for callers that only report them.
-pub fn diagnostics(f: Failure) -> Diagnostics {
-    match f {
-        Failure::Content(d) => d,
-        Failure::Io(e) => {
-            let mut d = Diagnostics::default();
-            d.push(crate::diag::Diagnostic::new(
-                std::path::Path::new("output"),
-                crate::diag::Pos::START,
-                format!("書き込みに失敗しました: {e}"),
-            ));
-            d
-        }
-    }
 }

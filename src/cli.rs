@@ -1,20 +1,12 @@
 //! Command-line interface: parses arguments and runs one pipeline command.
 //! `main.rs` only calls [`run`].
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use crate::load;
-
-/// Exit code: content errors.
-pub const EXIT_CONTENT: u8 = 1;
-/// Exit code: usage errors (clap's own).
-pub const EXIT_USAGE: u8 = 2;
-/// Exit code: I/O errors.
-pub const EXIT_IO: u8 = 3;
+use crate::report::{print_diags, Format, EXIT_CONTENT, EXIT_IO, EXIT_USAGE};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,15 +25,6 @@ pub struct Cli {
     pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Output format of diagnostics.
-#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    /// `path:line:col: error: message` と ヒント
-    Human,
-    /// GitHub Actions の注釈（::error file=…）
-    Github,
 }
 
 #[derive(Subcommand, Debug)]
@@ -211,19 +194,6 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// Prints diagnostics to stdout (github) or stderr (human).
-pub fn print_diags(diags: &crate::diag::Diagnostics, format: Format) {
-    match format {
-        Format::Human => {
-            let _ = std::io::stderr().write_all(diags.human().as_bytes());
-        }
-        Format::Github => {
-            let _ = std::io::stdout().write_all(diags.github().as_bytes());
-            let _ = std::io::stderr().write_all(diags.human().as_bytes());
-        }
-    }
-}
-
 fn new_project(
     content_dir: &std::path::Path,
     series: &str,
@@ -233,7 +203,7 @@ fn new_project(
     quiet: bool,
 ) -> ExitCode {
     use crate::scaffold::{project_text, target, unique_id, NewError};
-    let content = match load::load(content_dir) {
+    let content = match crate::pipeline::load(content_dir) {
         Ok(c) => c,
         Err(d) => {
             print_diags(&d, Format::Human);

@@ -24,6 +24,7 @@ pub mod output;
 pub mod pipeline;
 pub mod posmap;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;

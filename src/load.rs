@@ -3,9 +3,10 @@
 //! [`skeleton`] reads `site.yaml`, `departments.yaml`, each series'
 //! `_series.yaml` and the free pages and lists the project files;
 //! [`load_project`] reads one project file and checks it against the
-//! departments and its series (the pipeline calls it in parallel chunks);
-//! [`load`] does both for a whole folder in memory. Good files take a fast
-//! path; positions are computed only for a file with a problem.
+//! departments and its series (the pipeline calls it in parallel chunks;
+//! [`crate::pipeline::load`] loads a whole folder into memory). It never
+//! calls back into the pipeline. Good files take a fast path; positions are
+//! computed only for a file with a problem.
 //!
 //! Files are reached one way (see "Editing the data" in the README): a
 //! symbolic link is followed only when its target is inside the content
@@ -169,12 +170,6 @@ impl Ids {
         self.0.insert(id.to_string(), file.to_path_buf());
         true
     }
-}
-
-/// Loads and checks the whole content folder into memory: the pipeline's
-/// project pass, keeping every project whole (see [`crate::pipeline::load`]).
-pub fn load(root: &Path) -> Result<Content, Diagnostics> {
-    crate::pipeline::load(root)
 }
 
 /// The content folder: as given (for messages) and canonicalized (to tell

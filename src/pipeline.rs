@@ -40,6 +40,21 @@ pub enum Failure {
     Io(io::Error),
 }
 
+impl Failure {
+    /// The problems, for callers that only report them (`serve`): a write
+    /// error becomes one diagnostic on the output.
+    pub fn into_diagnostics(self) -> Diagnostics {
+        match self {
+            Failure::Content(d) => d,
+            Failure::Io(e) => Diagnostics(vec![crate::diag::Diagnostic::new(
+                Path::new("output"),
+                crate::diag::Pos::START,
+                format!("書き込みに失敗しました: {e}"),
+            )]),
+        }
+    }
+}
+
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Self {
         Failure::Io(e)
@@ -101,7 +116,7 @@ impl Timings {
 enum Mode<'a> {
     /// Only check (`hyoka check`), keeping slim copies.
     Check,
-    /// Check and keep every project whole ([`load`]).
+    /// Check and keep every project whole ([`load()`]).
     Load,
     /// Render and export into the sink.
     Build(Emit<'a>),

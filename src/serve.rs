@@ -124,7 +124,7 @@ fn rebuild(
         let sink = Memory::default();
         crate::pipeline::build(content, &t, None, &sink, &mut Timings::default())
             .map(|_| sink.into_files())
-            .map_err(crate::build::diagnostics)
+            .map_err(crate::pipeline::Failure::into_diagnostics)
     });
     match result {
         Ok(files) => {

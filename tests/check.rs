@@ -9,7 +9,7 @@ use common::{fixture, hyoka, text};
 
 #[test]
 fn shipped_content_checks_clean_with_84_projects() {
-    let content = hyoka::load::load(&common::repo().join("content"))
+    let content = hyoka::pipeline::load(&common::repo().join("content"))
         .unwrap_or_else(|d| panic!("{}", d.human()));
     let counts: Vec<(String, usize)> = content
         .series
@@ -69,7 +69,7 @@ fn unknown_field_appended_to_any_project_is_reported() {
         }
         changed.push_str("budjet: 1\n");
         fs::write(f, &changed).expect("write");
-        let diags = hyoka::load::load(&root).expect_err("must fail");
+        let diags = hyoka::pipeline::load(&root).expect_err("must fail");
         assert_eq!(diags.0.len(), 1, "{}", diags.human());
         let d = &diags.0[0];
         assert_eq!(d.file, *f);

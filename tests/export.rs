@@ -18,7 +18,7 @@ const CREATED: &str = "2024-05-01";
 // ------------------------------------------------------------------ fixtures
 
 fn load(dir: &Path) -> Content {
-    hyoka::load::load(dir).unwrap_or_else(|d| panic!("content does not load:\n{}", d.human()))
+    hyoka::pipeline::load(dir).unwrap_or_else(|d| panic!("content does not load:\n{}", d.human()))
 }
 
 fn real() -> Content {

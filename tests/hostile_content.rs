@@ -340,7 +340,7 @@ fn amounts_up_to_the_bound_build_and_one_more_is_an_error() {
 fn an_overflowing_total_fails_the_build_instead_of_wrapping() {
     // Content that bypasses `check` (built from memory): the totals are
     // still checked, and the page that would show them is an error.
-    let mut content = hyoka::load::load(&common::repo().join("tests/fixtures/minimal/content"))
+    let mut content = hyoka::pipeline::load(&common::repo().join("tests/fixtures/minimal/content"))
         .unwrap_or_else(|d| panic!("{}", d.human()));
     let projects = &mut content.series[0].projects;
     assert_eq!(projects[0].id, "alpha");

@@ -43,7 +43,7 @@ fn disk_and_memory_sources_build_the_same_site() {
         .into_iter()
         .map(|f| (f.path, f.bytes))
         .collect();
-    let content = hyoka::load::load(&root).expect("loads");
+    let content = hyoka::pipeline::load(&root).expect("loads");
     let from_memory: BTreeMap<String, Vec<u8>> =
         pipeline::generate(&content, &theme, &mut Timings::default())
             .unwrap_or_else(|_| panic!("generates"))
@@ -71,7 +71,7 @@ fn disk_and_memory_sources_build_the_same_site() {
 
 #[test]
 fn streamed_projects_json_is_serde_json_pretty_output() {
-    let content = hyoka::load::load(&repo().join("content")).expect("loads");
+    let content = hyoka::pipeline::load(&repo().join("content")).expect("loads");
     let files = hyoka::export::export(&content, "2026-11-22");
     let streamed = &files
         .iter()
