@@ -3,6 +3,8 @@
 //!
 //! Owns: [`Axis`]. Must not: draw (the bar chart places the ticks).
 
+use crate::format::thousands;
+
 use super::number::group_digits;
 
 /// A value axis with round tick steps.
@@ -67,7 +69,7 @@ impl Axis {
             && v.abs() < 1e15
             && (v != 0.0 || v.is_sign_positive())
         {
-            return group_digits(&(v as i64).to_string());
+            return thousands(v as i64);
         }
         let s = format!("{:.*}", self.decimals, v);
         group_digits(&s)

@@ -19,7 +19,7 @@ const PLOT_HEIGHT: i32 = 200;
 /// Mark written where one figure of a year is missing.
 const MISSING_MARK: &str = "－";
 /// Text for a year without any figure.
-pub(super) const NO_DATA: &str = "データなし";
+const NO_DATA: &str = "データなし";
 
 /// One bar of a year: its value (`None`: missing) and how it is drawn.
 pub(super) struct Slot {
@@ -55,6 +55,40 @@ pub(super) fn push_figure(desc: &mut String, figure: Option<String>, unit: &str)
         }
         None => desc.push_str(NO_DATA),
     }
+}
+
+/// The description of a chart of bars over years: "単位：{unit}。" when there
+/// is a unit, then every point as "{label}: " and what `figures` writes, or
+/// "{label}: データなし" when `has_data` says it has no figure; the points are
+/// separated, and the whole ended, by "。".
+pub(super) fn describe_years<P>(
+    capacity: usize,
+    unit: Option<&str>,
+    points: &[P],
+    label: fn(&P) -> &str,
+    has_data: impl Fn(&P) -> bool,
+    mut figures: impl FnMut(&mut String, &P),
+) -> String {
+    let mut desc = String::with_capacity(capacity);
+    if let Some(unit) = unit {
+        desc.push_str("単位：");
+        desc.push_str(unit);
+        desc.push('。');
+    }
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 {
+            desc.push('。');
+        }
+        desc.push_str(label(p));
+        desc.push_str(": ");
+        if has_data(p) {
+            figures(&mut desc, p);
+        } else {
+            desc.push_str(NO_DATA);
+        }
+    }
+    desc.push('。');
+    desc
 }
 
 fn has_partial_gap(groups: &[GroupData]) -> bool {

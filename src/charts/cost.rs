@@ -5,11 +5,12 @@
 //! Must not: lay out the bars itself (the shared bar chart in `bars` does)
 //! or know any page.
 
+use crate::format::thousands;
+
 use super::bars::{
-    gap_note, grouped_chart, push_figure, GroupData, GroupedSpec, LegendItem, Slot, NO_DATA,
+    describe_years, gap_note, grouped_chart, push_figure, GroupData, GroupedSpec, LegendItem, Slot,
 };
 use super::color::{AMBER, BLUE};
-use super::number::fmt_int;
 use super::scene::BarStyle;
 
 /// Cost of one fiscal year, for [`cost_chart`].
@@ -92,34 +93,27 @@ pub fn cost_chart(title: &str, unit: &str, points: &[CostPoint]) -> Option<Strin
     legend.extend(gap_note(&groups));
 
     // "単位：千円。H29: 予算現額 12,500千円、決算額 …。H30: データなし。"
-    let money = |desc: &mut String, v: Option<i64>| push_figure(desc, v.map(fmt_int), unit);
-    let mut desc = String::with_capacity(32 + points.len() * (96 + 3 * unit.len()));
-    desc.push_str("単位：");
-    desc.push_str(unit);
-    desc.push('。');
-    for (i, p) in points.iter().enumerate() {
-        if i > 0 {
-            desc.push('。');
-        }
-        desc.push_str(&p.label);
-        if !any(p) {
-            desc.push_str(": ");
-            desc.push_str(NO_DATA);
-            continue;
-        }
-        desc.push_str(": 予算現額 ");
-        money(&mut desc, p.budget);
-        desc.push_str("、決算額 ");
-        money(&mut desc, p.settlement);
-        if p.settlement_estimated && p.settlement.is_some() {
-            desc.push_str("（見込み）");
-        }
-        if with_staff {
-            desc.push_str("、人件費 ");
-            money(&mut desc, p.staff_cost);
-        }
-    }
-    desc.push('。');
+    let money = |desc: &mut String, v: Option<i64>| push_figure(desc, v.map(thousands), unit);
+    let desc = describe_years(
+        32 + points.len() * (96 + 3 * unit.len()),
+        Some(unit),
+        points,
+        |p| &p.label,
+        any,
+        |desc, p| {
+            desc.push_str("予算現額 ");
+            money(desc, p.budget);
+            desc.push_str("、決算額 ");
+            money(desc, p.settlement);
+            if p.settlement_estimated && p.settlement.is_some() {
+                desc.push_str("（見込み）");
+            }
+            if with_staff {
+                desc.push_str("、人件費 ");
+                money(desc, p.staff_cost);
+            }
+        },
+    );
 
     let spec = GroupedSpec {
         kind: "cost",

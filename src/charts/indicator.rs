@@ -6,7 +6,7 @@
 //! or lay out the bars itself (the shared bar chart in `bars` does).
 
 use super::bars::{
-    gap_note, grouped_chart, push_figure, GroupData, GroupedSpec, LegendItem, Slot, NO_DATA,
+    describe_years, gap_note, grouped_chart, push_figure, GroupData, GroupedSpec, LegendItem, Slot,
 };
 use super::color::{BLUE, MUTED};
 use super::number::fmt_num;
@@ -75,33 +75,24 @@ pub fn indicator_chart(
 
     // "単位：%。H30: 目標 85%、実績 90.2%、達成率 106.1%。R2: データなし。"
     let value = |desc: &mut String, v: Option<f64>| push_figure(desc, v.map(fmt_num), u);
-    let mut desc = String::with_capacity(32 + points.len() * (96 + 2 * u.len()));
-    if let Some(unit) = unit {
-        desc.push_str("単位：");
-        desc.push_str(unit);
-        desc.push('。');
-    }
-    for (i, p) in points.iter().enumerate() {
-        if i > 0 {
-            desc.push('。');
-        }
-        desc.push_str(&p.label);
-        if p.target.is_none() && p.result.is_none() {
-            desc.push_str(": ");
-            desc.push_str(NO_DATA);
-            continue;
-        }
-        desc.push_str(": 目標 ");
-        value(&mut desc, p.target);
-        desc.push_str("、実績 ");
-        value(&mut desc, p.result);
-        if let (Some(a), Some(_)) = (p.achievement, p.result) {
-            desc.push_str("、達成率 ");
-            desc.push_str(&fmt_num(a));
-            desc.push('%');
-        }
-    }
-    desc.push('。');
+    let desc = describe_years(
+        32 + points.len() * (96 + 2 * u.len()),
+        unit,
+        points,
+        |p| &p.label,
+        |p| p.target.is_some() || p.result.is_some(),
+        |desc, p| {
+            desc.push_str("目標 ");
+            value(desc, p.target);
+            desc.push_str("、実績 ");
+            value(desc, p.result);
+            if let (Some(a), Some(_)) = (p.achievement, p.result) {
+                desc.push_str("、達成率 ");
+                desc.push_str(&fmt_num(a));
+                desc.push('%');
+            }
+        },
+    );
 
     let spec = GroupedSpec {
         kind: "indicator",

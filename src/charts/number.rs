@@ -2,12 +2,10 @@
 //! thousands separators, no float noise, at most two decimals.
 //!
 //! Owns: the charts' number formatting. Must not: round for display
-//! anywhere else (pages use [`crate::format`]).
+//! anywhere else (pages use [`crate::format`]); whole numbers are grouped
+//! by [`crate::format::thousands`], as on the pages.
 
-/// An integer with thousands separators: 1234567 → "1,234,567".
-pub(super) fn fmt_int(v: i64) -> String {
-    group_digits(&v.to_string())
-}
+use crate::format::thousands;
 
 /// A number as the sheets print it: no trailing zeros, at most two decimals,
 /// thousands separators.
@@ -16,7 +14,7 @@ pub(super) fn fmt_num(v: f64) -> String {
     // integer: the same digits without formatting a float.
     let n = v.round();
     if (v - n).abs() < 1e-6 && n.abs() < 1e15 {
-        return group_digits(&(n as i64).to_string());
+        return thousands(n as i64);
     }
     let s = format!("{v:.2}");
     let s = if s.contains('.') {
@@ -57,12 +55,23 @@ mod tests {
 
     #[test]
     fn numbers_are_formatted_as_printed() {
-        assert_eq!(fmt_int(1234567), "1,234,567");
-        assert_eq!(fmt_int(-1234), "-1,234");
-        assert_eq!(fmt_int(999), "999");
         assert_eq!(fmt_num(82.9), "82.9");
         assert_eq!(fmt_num(90.0), "90");
         assert_eq!(fmt_num(12345.25), "12,345.25");
+    }
+
+    /// Whole numbers go through `format::thousands`; it must group exactly
+    /// as `group_digits` does the same digits (the charts' first way).
+    #[test]
+    fn thousands_groups_as_group_digits() {
+        let mut values = vec![i64::MIN, i64::MIN + 1, i64::MAX, 0, -1, 1];
+        for k in 0..19 {
+            let p = 10i64.pow(k);
+            values.extend([p, p - 1, p + 1, -p, 1 - p, -p - 1, 7 * (p / 7 + 1)]);
+        }
+        for v in values {
+            assert_eq!(thousands(v), group_digits(&v.to_string()), "{v}");
+        }
     }
 
     /// `fmt_num` as first written: always through `format!("{v:.2}")`.

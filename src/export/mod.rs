@@ -320,6 +320,12 @@ impl<'a> Streams<'a> {
     }
 }
 
+/// Non-finite numbers (YAML `.nan`, `.inf`) are not data: drop them (the
+/// JSON records and the CSV tables alike).
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
+}
+
 /// Pretty JSON without a final newline.
 fn pretty<T: Serialize>(v: &T) -> String {
     // Every exported type serializes to JSON (string keys only).

@@ -137,14 +137,11 @@ pub(super) fn view(
             .map(str::to_string),
         _ => None,
     };
-    let group_label = d.group.as_ref().and_then(|g| {
-        series
-            .doc
-            .grouping
-            .as_ref()
-            .and_then(|gr| gr.groups.iter().find(|x| &x.id == g))
-            .map(|x| x.label.clone())
-    });
+    let group_label = d
+        .group
+        .as_deref()
+        .and_then(|g| series.doc.group_label(g))
+        .map(str::to_string);
     let years: Vec<YearView> = d
         .fiscal_years
         .iter()

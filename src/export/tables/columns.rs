@@ -6,11 +6,13 @@
 //! lists. Must not: choose a table's rows (the table modules do).
 
 use crate::content::{Content, Project, Series};
+use crate::fiscal::FiscalYear;
 use crate::model::{Department, Evaluation, MoneyUnit};
 
-use super::super::record::group_label;
 use super::super::table::{Cell, Column, Field, Kind};
-use super::{convert, csv_money_unit, rating_codes, DEPARTMENT_ID, PROJECT_ID};
+use super::{
+    convert, csv_money_unit, rating_codes, wareki, DEPARTMENT_ID, PROJECT_ID, WAREKI, YEAR,
+};
 
 /// Anything that knows the content (for the municipality columns).
 pub(super) trait Site {
@@ -202,8 +204,11 @@ pub(super) fn project_columns<C: ProjectRow>(with_division: bool) -> Vec<Column<
                 |c: &C| {
                     let b = c.base();
                     Cell::opt_text(
-                        group_label(b.series, b.project.doc.group.as_deref())
-                            .as_deref(),
+                        b.project
+                            .doc
+                            .group
+                            .as_deref()
+                            .and_then(|g| b.series.doc.group_label(g)),
                     )
                 },
             ),
@@ -233,6 +238,37 @@ pub(super) fn rating_columns<C: Rated>(content: &Content, description: &str) -> 
                 "総合評価の記号の意味（資料に無ければ空欄）。",
             ),
             |c: &C| c.base().rating_label(c.evaluation()),
+        ),
+    ]
+}
+
+/// Rows about one fiscal year.
+pub(super) trait InYear {
+    fn year(&self) -> FiscalYear;
+}
+
+/// The fiscal year of a row: 西暦, with 和暦 beside it.
+pub(super) fn fiscal_year_columns<C: InYear>() -> [Column<C>; 2] {
+    [
+        Column::new(
+            Field::new(
+                YEAR,
+                "fiscal_year",
+                Kind::Year,
+                "年度（4月始まり）を西暦で。",
+            )
+            .required(),
+            |c: &C| Cell::Year(c.year().0),
+        ),
+        Column::new(
+            Field::new(
+                WAREKI,
+                "fiscal_year_wareki",
+                Kind::String,
+                "同じ年度の和暦表記。",
+            )
+            .required(),
+            |c: &C| wareki(c.year()),
         ),
     ]
 }

@@ -104,7 +104,7 @@ pub fn departments(content: &Content) -> Table {
             .unit("件")
             .required()
             .minimum(0),
-            |c: &DeptRow| Cell::Int(i64::try_from(c.projects).unwrap_or(i64::MAX)),
+            |c: &DeptRow| Cell::count(c.projects),
         ),
     ]);
     Table::new("departments", columns, &items, &[DEPARTMENT_ID], vec![])
@@ -160,7 +160,7 @@ pub fn department_names(content: &Content) -> Table {
             )
             .required()
             .minimum(1),
-            |c: &NameRow| Cell::Int(i64::try_from(c.number).unwrap_or(i64::MAX)),
+            |c: &NameRow| Cell::count(c.number),
         ),
         Column::new(
             Field::new("名称", "name", Kind::String, "課・室・所の名称。").required(),

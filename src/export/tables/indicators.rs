@@ -5,11 +5,13 @@
 
 use crate::aggregate::achievement;
 use crate::content::{Content, Project, Series};
+use crate::fiscal::FiscalYear;
 use crate::model::{Indicator, IndicatorValue};
 
+use super::super::finite;
 use super::super::table::{Cell, Column, Field, Kind};
-use super::columns::{project_columns, project_row, Base};
-use super::{dept_fk, finite, wareki, Table, PROJECT_ID, WAREKI, YEAR};
+use super::columns::{fiscal_year_columns, project_columns, project_row, Base, InYear};
+use super::{dept_fk, Table, PROJECT_ID, YEAR};
 
 /// One indicator of a project in one fiscal year.
 struct IndicatorRow<'a> {
@@ -19,6 +21,12 @@ struct IndicatorRow<'a> {
     value: &'a IndicatorValue,
 }
 project_row!(IndicatorRow);
+
+impl InYear for IndicatorRow<'_> {
+    fn year(&self) -> FiscalYear {
+        self.value.year
+    }
+}
 
 /// `indicators.csv`.
 pub fn indicators(content: &Content) -> Table {
@@ -55,14 +63,19 @@ pub fn indicators_of(content: &Content, chosen: &[(&Series, &Project)]) -> Table
             )
             .required()
             .minimum(1),
-            |c: &IndicatorRow| Cell::Int(i64::try_from(c.number).unwrap_or(i64::MAX)),
+            |c: &IndicatorRow| Cell::count(c.number),
         ),
         Column::new(
             Field::new("指標名", "indicator_name", Kind::String, "成果指標の名前。").required(),
             |c: &IndicatorRow| Cell::Text(c.indicator.name.clone()),
         ),
         Column::new(
-            Field::new("単位", "unit", Kind::String, "目標と実績の単位（例: %、件、回）。"),
+            Field::new(
+                "単位",
+                "unit",
+                Kind::String,
+                "目標と実績の単位（例: %、件、回）。",
+            ),
             |c: &IndicatorRow| Cell::opt_text(c.indicator.unit.as_deref()),
         ),
         Column::new(
@@ -75,15 +88,9 @@ pub fn indicators_of(content: &Content, chosen: &[(&Series, &Project)]) -> Table
             .required(),
             |c: &IndicatorRow| Cell::Bool(c.indicator.higher_is_better),
         ),
-        Column::new(
-            Field::new(YEAR, "fiscal_year", Kind::Year, "年度（4月始まり）を西暦で。").required(),
-            |c: &IndicatorRow| Cell::Year(c.value.year.0),
-        ),
-        Column::new(
-            Field::new(WAREKI, "fiscal_year_wareki", Kind::String, "同じ年度の和暦表記。")
-                .required(),
-            |c: &IndicatorRow| wareki(c.value.year),
-        ),
+    ]);
+    columns.extend(fiscal_year_columns::<IndicatorRow>());
+    columns.extend([
         Column::new(
             Field::new("目標", "target", Kind::Number, "目標値（単位は「単位」列）。"),
             |c: &IndicatorRow| Cell::opt_num(finite(c.value.target)),

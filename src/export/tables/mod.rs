@@ -136,7 +136,3 @@ pub(super) fn kind_values() -> [&'static str; 3] {
 pub(super) fn wareki(y: FiscalYear) -> Cell {
     Cell::Text(y.wareki())
 }
-
-pub(super) fn finite(v: Option<f64>) -> Option<f64> {
-    v.filter(|x| x.is_finite())
-}

@@ -11,11 +11,13 @@ use crate::content::{Content, Project, Series};
 use crate::fiscal::FiscalYear;
 use crate::model::{Evaluation, FiscalYearRecord};
 
+use super::super::finite;
 use super::super::table::{Cell, Column, Field, Kind};
-use super::columns::{project_columns, project_row, rating_columns, Base, Rated};
+use super::columns::{
+    fiscal_year_columns, project_columns, project_row, rating_columns, Base, InYear, Rated,
+};
 use super::{
-    account_values, csv_money_unit, dept_fk, finite, kind_values, plan_rank_values, wareki, Table,
-    PROJECT_ID, WAREKI, YEAR,
+    account_values, csv_money_unit, dept_fk, kind_values, plan_rank_values, Table, PROJECT_ID, YEAR,
 };
 
 /// One project in one fiscal year.
@@ -26,6 +28,12 @@ struct ProjectYear<'a> {
     evaluation: Option<&'a Evaluation>,
 }
 project_row!(ProjectYear);
+
+impl InYear for ProjectYear<'_> {
+    fn year(&self) -> FiscalYear {
+        self.year
+    }
+}
 
 impl Rated for ProjectYear<'_> {
     fn evaluation(&self) -> Option<&Evaluation> {
@@ -98,26 +106,9 @@ fn projects_columns<'a>(content: &Content) -> Vec<Column<ProjectYear<'a>>> {
                 .allowed(kind_values()),
             |c: &ProjectYear| Cell::opt_text(c.base.project.doc.kind.map(|a| a.label())),
         ),
-        Column::new(
-            Field::new(
-                YEAR,
-                "fiscal_year",
-                Kind::Year,
-                "年度（4月始まり）を西暦で。",
-            )
-            .required(),
-            |c: &ProjectYear| Cell::Year(c.year.0),
-        ),
-        Column::new(
-            Field::new(
-                WAREKI,
-                "fiscal_year_wareki",
-                Kind::String,
-                "同じ年度の和暦表記。",
-            )
-            .required(),
-            |c: &ProjectYear| wareki(c.year),
-        ),
+    ]);
+    v.extend(fiscal_year_columns::<ProjectYear>());
+    v.extend([
         Column::new(
             Field::new(
                 "当該年度の担当課名",
