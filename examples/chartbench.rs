@@ -6,8 +6,8 @@
 //! cargo run --release --example chartbench -- bench [N]    # µs per chart, per chart type
 //! ```
 //!
-//! To check a change to `src/charts.rs`, `save` with the code before it (e.g.
-//! in a copy of the crate with `git show HEAD:src/charts.rs`), then `check`
+//! To check a change to `src/charts/`, `save` with the code before it (e.g.
+//! in a copy of the crate made with `git archive HEAD | tar -x -C DIR`), then `check`
 //! with the code after it. `bench` reports the best of N rounds (default 20)
 //! over 400 charts of each type.
 //!

@@ -139,4 +139,14 @@ impl SeriesDoc {
     pub fn level(&self, code: &str) -> Option<&ScaleLevel> {
         self.scale.iter().find(|l| l.code == code)
     }
+
+    /// The label of a group of the series' grouping, by id.
+    pub fn group_label(&self, id: &str) -> Option<&str> {
+        self.grouping
+            .as_ref()?
+            .groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.label.as_str())
+    }
 }

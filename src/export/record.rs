@@ -14,6 +14,8 @@ use crate::model::{
     Indicator, IndicatorValue, License, MoneyUnit, Period, PlanRank, ProjectKind, Sdgs,
 };
 
+use super::finite;
+
 /// `data/projects.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "事務事業評価オープンデータ（全事業）")]
@@ -280,11 +282,6 @@ pub struct SourceOut {
     pub position: Option<u32>,
 }
 
-/// Non-finite numbers (YAML `.nan`, `.inf`) are not data: drop them.
-fn finite(v: Option<f64>) -> Option<f64> {
-    v.filter(|x| x.is_finite())
-}
-
 fn fiscal_year(content: &Content, dept: &str, fy: &FiscalYearRecord) -> FiscalYearOut {
     FiscalYearOut {
         year: fy.year,
@@ -416,15 +413,7 @@ pub fn project_record(content: &Content, series: &Series, project: &Project) -> 
 
 /// Label of a group of `series`.
 pub fn group_label(series: &Series, group: Option<&str>) -> Option<String> {
-    let g = group?;
-    series
-        .doc
-        .grouping
-        .as_ref()?
-        .groups
-        .iter()
-        .find(|x| x.id == g)
-        .map(|x| x.label.clone())
+    series.doc.group_label(group?).map(str::to_string)
 }
 
 /// The JSON Schema of `data/projects.json` (draft 2020-12).

@@ -176,6 +176,11 @@ impl Cell {
         v.map_or(Cell::Null, Cell::Num)
     }
 
+    /// A count (never above `i64::MAX` in practice; saturates).
+    pub fn count(n: usize) -> Cell {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
     /// The text written in the CSV.
     pub fn render(&self) -> String {
         match self {

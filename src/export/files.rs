@@ -1,0 +1,179 @@
+//! The main data files and their paths: what each one is called, holds
+//! and is described as (the downloads page, the data package and the
+//! catalogue all read [`FILES`]), and where the per-project and
+//! per-department files go.
+//!
+//! Owns: every path under `data/` and the list of main files. Must not:
+//! make or write a file (that is [`super::Streams`]).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::DIR;
+
+/// Description of a main file.
+pub(super) struct Meta {
+    /// File name inside `data/`.
+    pub(super) file: &'static str,
+    /// Resource / dataset name (ASCII).
+    pub(super) name: &'static str,
+    pub(super) title: &'static str,
+    pub(super) format: &'static str,
+    pub(super) mediatype: &'static str,
+    pub(super) description: &'static str,
+}
+
+pub(super) const CSV: &str = "text/csv";
+pub(super) const JSON: &str = "application/json";
+
+/// The main files, in the order the downloads page lists them.
+pub(super) const FILES: &[Meta] = &[
+    Meta {
+        file: "projects.csv",
+        name: "projects",
+        title: "事業別・年度別の経費・人員・評価",
+        format: "CSV",
+        mediatype: CSV,
+        description: "事業ごと・年度ごとに1行。予算現額、決算額（見込みかどうか）、正規職員数と人件費、その他職員数、その年度を評価期間とする総合評価。経費の記載が無く評価だけがある年度も1行になります。",
+    },
+    Meta {
+        file: "indicators.csv",
+        name: "indicators",
+        title: "成果指標の目標と実績",
+        format: "CSV",
+        mediatype: CSV,
+        description: "成果指標ごと・年度ごとに1行。目標、実績、単位、達成率（％）、備考。",
+    },
+    Meta {
+        file: "ratings.csv",
+        name: "ratings",
+        title: "評価期間ごとの総合評価",
+        format: "CSV",
+        mediatype: CSV,
+        description: "事業ごと・評価期間ごとに1行（年度の評価と、計画期間を通じた総括）。評価の記号と名前。評価されていない行は評価が空欄で、理由があれば備考に記載。",
+    },
+    Meta {
+        file: "departments.csv",
+        name: "departments",
+        title: "課の一覧",
+        format: "CSV",
+        mediatype: CSV,
+        description: "課・室・所ごとに1行。現在の名称、部、旧名称、担当する事業の数。",
+    },
+    Meta {
+        file: "department-names.csv",
+        name: "department-names",
+        title: "課の名称の履歴",
+        format: "CSV",
+        mediatype: CSV,
+        description: "課・室・所の名称ごとに1行（古い順）。その名称が使われた年度（分かる場合）。",
+    },
+    Meta {
+        file: "projects.json",
+        name: "projects-json",
+        title: "全事業の全項目",
+        format: "JSON",
+        mediatype: JSON,
+        description: "すべての事業の全項目（事業概要、経費、活動実績、成果指標と達成率、評価と評価理由、SDGs、出典）を入れ子の形で。担当課と部の名称、評価の名前を解決済み。",
+    },
+    Meta {
+        file: "projects.schema.json",
+        name: "projects-schema",
+        title: "全事業のJSONの構造",
+        format: "JSON Schema",
+        mediatype: "application/schema+json",
+        description: "projects.json と data/projects/<事業ID>.json の構造と各項目の意味（JSON Schema 2020-12）。",
+    },
+    Meta {
+        file: "datapackage.json",
+        name: "datapackage",
+        title: "データパッケージ",
+        format: "JSON（Frictionless Data Package）",
+        mediatype: JSON,
+        description: "各CSVの列の型・単位・制約・キー、ライセンス、出典を機械可読な形で記述したもの（Frictionless Data Package v1）。frictionless validate で検証できます。",
+    },
+    Meta {
+        file: "catalog.json",
+        name: "catalog",
+        title: "データカタログ",
+        format: "JSON（DCAT-US 1.1）",
+        mediatype: JSON,
+        description: "CKAN などのデータカタログサイトが取り込むためのメタデータ（DCAT-US 1.1 の data.json 形式）。",
+    },
+];
+
+pub(super) fn meta(name: &str) -> Option<&'static Meta> {
+    FILES.iter().find(|m| m.name == name)
+}
+
+pub(super) fn data_path(file: &str) -> String {
+    format!("{DIR}/{file}")
+}
+
+/// Relative paths of the per-project downloads.
+pub fn project_files(project_id: &str) -> Vec<String> {
+    vec![
+        data_path(&format!("projects/{project_id}.json")),
+        data_path(&format!("projects/{project_id}.csv")),
+    ]
+}
+
+/// Relative paths of the per-department downloads.
+pub fn department_files(dept_id: &str) -> Vec<String> {
+    vec![department_csv(dept_id)]
+}
+
+/// One downloadable file, for the downloads page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Download {
+    /// Path relative to the site root, e.g. `data/projects.csv`.
+    pub path: String,
+    /// Title in Japanese.
+    pub title: String,
+    /// Format, e.g. `CSV`.
+    pub format: String,
+    /// What it holds.
+    pub description: String,
+    /// Size in bytes.
+    pub bytes: usize,
+}
+
+/// The main data files that exist, in display order, with their sizes
+/// (`sizes`: path → bytes). Per-project and per-department files are left
+/// to their own pages ([`project_files`], [`department_files`]).
+pub fn downloads(sizes: &BTreeMap<String, u64>) -> Vec<Download> {
+    FILES
+        .iter()
+        .filter_map(|m| {
+            let path = data_path(m.file);
+            let bytes = *sizes.get(&path)?;
+            Some(Download {
+                path,
+                title: m.title.to_string(),
+                format: m.format.to_string(),
+                description: m.description.to_string(),
+                bytes: usize::try_from(bytes).unwrap_or(usize::MAX),
+            })
+        })
+        .collect()
+}
+
+/// Path of a department's CSV.
+pub(super) fn department_csv(dept_id: &str) -> String {
+    data_path(&format!("departments/{dept_id}.csv"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            project_files("a"),
+            vec!["data/projects/a.json", "data/projects/a.csv"]
+        );
+        assert_eq!(department_files("b"), vec!["data/departments/b.csv"]);
+    }
+}

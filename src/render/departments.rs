@@ -1,0 +1,175 @@
+//! The department pages: one page per department
+//! (`departments/<id>.html`, its projects series by series) and the list
+//! of every department (`departments.html`).
+//!
+//! Owns: the department views and their rendering. Must not: write files
+//! (pages go back to [`super::rest`] as text) or read a project's full
+//! sheet (department pages are made from slim projects).
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::{Content, Project, Series};
+use crate::diag::Diagnostic;
+use crate::fiscal::FiscalYear;
+use crate::model::Department;
+
+use super::view::{
+    costs, period_heads, project_row, summary_tables, PeriodHead, ProjectRow, SummaryTable,
+    YearCostView,
+};
+use super::{Pages, Renderer};
+
+#[derive(Serialize)]
+struct DeptSeriesView {
+    id: String,
+    title: String,
+    periods: Vec<PeriodHead>,
+    rows: Vec<ProjectRow>,
+    summaries: Vec<SummaryTable>,
+    costs: Vec<YearCostView>,
+}
+
+#[derive(Serialize)]
+struct DepartmentView {
+    id: String,
+    name: String,
+    former_names: Vec<NameView>,
+    division: Option<String>,
+    notes: Vec<String>,
+    series: Vec<DeptSeriesView>,
+    count: usize,
+    downloads: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NameView {
+    name: String,
+    years: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct DeptListRow {
+    id: String,
+    name: String,
+    former_names: Vec<String>,
+    division: Option<String>,
+    count: usize,
+}
+
+fn years_text(from: Option<FiscalYear>, until: Option<FiscalYear>) -> String {
+    match (from, until) {
+        (None, None) => "年度不明".into(),
+        (Some(f), None) => format!("{}〜", f.wareki()),
+        (None, Some(u)) => format!("〜{}", u.wareki()),
+        (Some(f), Some(u)) if f == u => f.wareki(),
+        (Some(f), Some(u)) => format!("{}〜{}", f.wareki(), u.wareki()),
+    }
+}
+
+/// The page of every department, made in parallel, then the list of them
+/// all; returns the list's rows (the home page shows them too).
+pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<DeptListRow> {
+    let mut by_dept: BTreeMap<&str, Vec<(&Series, &Project)>> = BTreeMap::new();
+    for (s, p) in content.projects() {
+        by_dept
+            .entry(p.doc.department.as_str())
+            .or_default()
+            .push((s, p));
+    }
+    let renderer = pages.r;
+    let out: Vec<(DeptListRow, String, Result<String, Diagnostic>)> = content
+        .org
+        .departments
+        .par_iter()
+        .map(|dept| page(renderer, content, &by_dept, dept))
+        .collect();
+    let rows = pages.push_all(out);
+    pages.page(
+        "departments.html",
+        "departments.html",
+        minijinja::context! { departments => Value::from_serialize(&rows) },
+    );
+    rows
+}
+
+/// The page of one department (`by_dept`: every department's projects, in
+/// site order): its row in the list, its path and its HTML.
+fn page(
+    renderer: &Renderer,
+    content: &Content,
+    by_dept: &BTreeMap<&str, Vec<(&Series, &Project)>>,
+    dept: &Department,
+) -> (DeptListRow, String, Result<String, Diagnostic>) {
+    let items = by_dept.get(dept.id.as_str()).cloned().unwrap_or_default();
+    let division = dept
+        .division
+        .as_deref()
+        .and_then(|d| content.division(d))
+        .map(|d| d.name.clone());
+    let mut series_views = Vec::new();
+    let mut overflow = None;
+    for series in &content.series {
+        let ps: Vec<&Project> = items
+            .iter()
+            .filter(|(s, _)| s.id == series.id)
+            .map(|(_, p)| *p)
+            .collect();
+        if ps.is_empty() {
+            continue;
+        }
+        series_views.push(DeptSeriesView {
+            id: series.id.clone(),
+            title: series.doc.title.clone(),
+            periods: period_heads(series),
+            rows: ps.iter().map(|p| project_row(content, series, p)).collect(),
+            summaries: summary_tables(
+                series,
+                &[],
+                &ps,
+                &format!("{}・{}", dept.current_name(), series.doc.title),
+            ),
+            costs: costs(ps.iter().copied(), series.doc.money_unit, &mut overflow),
+        });
+    }
+    let view = DepartmentView {
+        id: dept.id.clone(),
+        name: dept.current_name().to_string(),
+        former_names: dept
+            .names
+            .iter()
+            .take(dept.names.len().saturating_sub(1))
+            .map(|n| NameView {
+                name: n.name.clone(),
+                years: years_text(n.from, n.until),
+            })
+            .collect(),
+        division: division.clone(),
+        notes: dept.notes.clone(),
+        count: items.len(),
+        series: series_views,
+        downloads: crate::export::department_files(&dept.id),
+    };
+    let row = DeptListRow {
+        id: dept.id.clone(),
+        name: dept.current_name().to_string(),
+        former_names: dept
+            .former_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        division,
+        count: items.len(),
+    };
+    let path = format!("departments/{}.html", dept.id);
+    let html = renderer.page(
+        &path,
+        "department.html",
+        minijinja::context! { department => Value::from_serialize(&view) },
+    );
+    let html = overflow.map_or(html, Err);
+    (row, path, html)
+}

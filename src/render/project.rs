@@ -1,0 +1,309 @@
+//! The page of one project (`projects/<id>.html`): its view, with the cost
+//! chart and one chart per indicator.
+//!
+//! Owns: the project page's view types and [`view`], which builds them (and
+//! draws the charts through [`crate::charts`]). Must not: read other
+//! projects (a project page is made alone, streamed, while the others are
+//! not in memory) or write files; the page's path is
+//! [`super::project_page`].
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::aggregate;
+use crate::content::{Content, Project, Series};
+use crate::format;
+
+use super::view::{
+    amount, dept_ref, md, rating_view, source_view, Amount, DeptRef, RatingView, SourceView,
+};
+
+fn opt_staff(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |x| format!("{}人", format::staff(x)))
+}
+
+#[derive(Serialize)]
+struct YearView {
+    label: String,
+    short: String,
+    budget: Amount,
+    settlement: Amount,
+    estimated: bool,
+    regular_staff: String,
+    regular_staff_cost: Amount,
+    part_time_staff: String,
+    temporary_staff: String,
+    activities: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct IndicatorRow {
+    year: String,
+    target: String,
+    result: String,
+    achievement: String,
+    remark: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IndicatorView {
+    name: String,
+    rationale: Option<String>,
+    unit: Option<String>,
+    rows: Vec<IndicatorRow>,
+    unmet_reason: Option<String>,
+    chart: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EvaluationView {
+    period: String,
+    rating: Option<RatingView>,
+    reason_html: Option<String>,
+    improvements_html: Option<String>,
+    challenges_html: Option<String>,
+    next_steps_html: Option<String>,
+    evaluator: Option<String>,
+    remark: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ProjectView {
+    id: String,
+    name: String,
+    file: String,
+    series_id: String,
+    series_title: String,
+    department: DeptRef,
+    department_name_then: Option<String>,
+    group_name: Option<String>,
+    group_label: Option<String>,
+    summary_html: Option<String>,
+    account: Option<&'static str>,
+    plan_rank: Option<&'static str>,
+    kind: Option<&'static str>,
+    period: Option<String>,
+    legal_basis: Vec<String>,
+    general_plan: Option<(String, String)>,
+    money_unit: &'static str,
+    years: Vec<YearView>,
+    indicators: Vec<IndicatorView>,
+    evaluations: Vec<EvaluationView>,
+    sdgs: Option<SdgsView>,
+    source: Option<SourceView>,
+    notes: Vec<String>,
+    downloads: Vec<String>,
+    cost_chart: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SdgsView {
+    goals: Vec<u8>,
+    method_goals: Vec<u8>,
+    how: Option<String>,
+}
+
+/// Runs `f`, adding its duration to `acc`.
+fn timed<T>(acc: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let v = f();
+    *acc += start.elapsed();
+    v
+}
+
+/// The view of one project's page; time spent drawing charts goes to
+/// `chart_time`.
+pub(super) fn view(
+    content: &Content,
+    series: &Series,
+    p: &Project,
+    downloads: Vec<String>,
+    chart_time: &mut Duration,
+) -> ProjectView {
+    let unit = series.doc.money_unit;
+    let d = &p.doc;
+    let first_eval_year = series
+        .doc
+        .periods
+        .iter()
+        .find(|per| d.evaluations.iter().any(|e| e.period == per.id))
+        .map(|per| per.until);
+    let dept = content.department(&d.department);
+    let name_then = match (dept, first_eval_year) {
+        (Some(dep), Some(y)) => dep
+            .name_in(y)
+            .filter(|n| *n != dep.current_name())
+            .map(str::to_string),
+        _ => None,
+    };
+    let group_label = d
+        .group
+        .as_deref()
+        .and_then(|g| series.doc.group_label(g))
+        .map(str::to_string);
+    let years: Vec<YearView> = d
+        .fiscal_years
+        .iter()
+        .map(|f| YearView {
+            label: f.year.display_ja(),
+            short: f.year.short(),
+            budget: amount(f.budget, unit),
+            settlement: amount(f.settlement, unit),
+            estimated: f.settlement_estimated,
+            regular_staff: opt_staff(f.regular_staff),
+            regular_staff_cost: amount(f.regular_staff_cost, unit),
+            part_time_staff: opt_staff(f.part_time_staff),
+            temporary_staff: opt_staff(f.temporary_staff),
+            activities: f
+                .activities
+                .iter()
+                .map(|a| {
+                    (
+                        a.item.clone(),
+                        a.result.clone().unwrap_or_else(|| "—".into()),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let cost_points: Vec<crate::charts::CostPoint> = d
+        .fiscal_years
+        .iter()
+        .map(|f| crate::charts::CostPoint {
+            label: f.year.short(),
+            budget: f.budget,
+            settlement: f.settlement,
+            settlement_estimated: f.settlement_estimated,
+            staff_cost: f.regular_staff_cost,
+        })
+        .collect();
+    let indicators = d
+        .indicators
+        .iter()
+        .map(|ind| {
+            let unit_s = ind.unit.clone().unwrap_or_default();
+            let fmt = |v: Option<f64>| match v {
+                Some(x) => format!("{}{}", format::number(x), unit_s),
+                None => "—".to_string(),
+            };
+            let points: Vec<crate::charts::IndicatorPoint> = ind
+                .values
+                .iter()
+                .map(|v| crate::charts::IndicatorPoint {
+                    label: v.year.short(),
+                    target: v.target,
+                    result: v.result,
+                    achievement: aggregate::achievement(v.target, v.result, ind.higher_is_better),
+                })
+                .collect();
+            IndicatorView {
+                name: ind.name.clone(),
+                rationale: ind.rationale.clone(),
+                unit: ind.unit.clone(),
+                rows: ind
+                    .values
+                    .iter()
+                    .map(|v| IndicatorRow {
+                        year: v.year.display_ja(),
+                        target: fmt(v.target),
+                        result: fmt(v.result),
+                        achievement: aggregate::achievement(
+                            v.target,
+                            v.result,
+                            ind.higher_is_better,
+                        )
+                        .map_or_else(|| "—".into(), |a| format!("{}%", format::number(a))),
+                        remark: v.remark.clone(),
+                    })
+                    .collect(),
+                unmet_reason: ind.unmet_reason.clone(),
+                chart: timed(chart_time, || {
+                    crate::charts::indicator_chart(
+                        &format!("成果指標「{}」の目標と実績", ind.name),
+                        ind.unit.as_deref(),
+                        &points,
+                    )
+                }),
+            }
+        })
+        .collect();
+    let cost_chart = timed(chart_time, || {
+        crate::charts::cost_chart(
+            &format!("{}の経費の推移", d.name),
+            unit.label(),
+            &cost_points,
+        )
+    });
+    let evaluations = series
+        .doc
+        .periods
+        .iter()
+        .filter_map(|per| {
+            d.evaluations
+                .iter()
+                .find(|e| e.period == per.id)
+                .map(|e| (per, e))
+        })
+        .map(|(per, e)| EvaluationView {
+            period: per.label.clone(),
+            rating: rating_view(series, e.rating.as_deref()),
+            reason_html: md(&e.reason),
+            improvements_html: md(&e.improvements),
+            challenges_html: md(&e.challenges),
+            next_steps_html: md(&e.next_steps),
+            evaluator: e.evaluator.as_ref().map(|ev| {
+                [ev.title.as_deref(), ev.name.as_deref()]
+                    .into_iter()
+                    .map(|x| x.unwrap_or("—"))
+                    .collect::<Vec<_>>()
+                    .join("　")
+            }),
+            remark: e.remark.clone(),
+        })
+        .collect();
+    ProjectView {
+        id: p.id.clone(),
+        name: d.name.clone(),
+        file: p.file.clone(),
+        series_id: series.id.clone(),
+        series_title: series.doc.title.clone(),
+        department: dept_ref(content, &d.department),
+        department_name_then: name_then,
+        group_name: series.doc.grouping.as_ref().map(|g| g.name.clone()),
+        group_label,
+        summary_html: md(&d.summary),
+        account: d.account.map(|a| a.label()),
+        plan_rank: d.plan_rank.map(|a| a.label()),
+        kind: d.kind.map(|a| a.label()),
+        period: d.period.as_ref().map(|per| {
+            let s = per
+                .start
+                .map_or_else(|| "—".to_string(), |y| y.display_ja());
+            match per.end {
+                Some(e) => format!("{s}〜{}", e.display_ja()),
+                None => format!("{s}〜"),
+            }
+        }),
+        legal_basis: d.legal_basis.clone(),
+        general_plan: d.general_plan.as_ref().map(|g| {
+            (
+                g.chapter.clone().unwrap_or_else(|| "—".into()),
+                g.section.clone().unwrap_or_else(|| "—".into()),
+            )
+        }),
+        money_unit: unit.label(),
+        years,
+        indicators,
+        evaluations,
+        sdgs: d.sdgs.as_ref().map(|s| SdgsView {
+            goals: s.goals.clone(),
+            method_goals: s.method_goals.clone(),
+            how: s.how.clone(),
+        }),
+        source: source_view(series, &d.source.document, d.source.page, d.source.position),
+        notes: d.notes.clone(),
+        downloads,
+        cost_chart,
+    }
+}

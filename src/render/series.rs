@@ -1,0 +1,119 @@
+//! The page of each series (`series/<id>.html`): every project of the
+//! series, by group, with rating summaries and yearly costs.
+//!
+//! Owns: the series page's view and its rendering. Must not: write files
+//! (pages go back to [`super::rest`] as text) or read a project's full
+//! sheet (series pages are made from slim projects).
+
+use minijinja::Value;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::aggregate;
+use crate::content::{Content, Project, Series};
+use crate::diag::Diagnostic;
+
+use super::home::{self, HomeSeries};
+use super::view::{
+    costs, level_view, md, period_heads, project_row, source_view, summary_tables, PeriodHead,
+    ProjectRow, RatingView, SourceView, SummaryTable, YearCostView,
+};
+use super::{Pages, Renderer};
+
+#[derive(Serialize)]
+struct GroupView {
+    id: String,
+    label: String,
+    rows: Vec<ProjectRow>,
+}
+
+#[derive(Serialize)]
+struct SeriesView {
+    id: String,
+    title: String,
+    description_html: Option<String>,
+    grouping_name: String,
+    scale: Vec<RatingView>,
+    summary_label: Option<String>,
+    periods: Vec<PeriodHead>,
+    groups: Vec<GroupView>,
+    summaries: Vec<SummaryTable>,
+    costs: Vec<YearCostView>,
+    money_unit: &'static str,
+    count: usize,
+    sources: Vec<SourceView>,
+}
+
+/// The page of every series, made in parallel (each lists every one of its
+/// projects); returns each series' summary for the home page, in order.
+pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<HomeSeries> {
+    let renderer = pages.r;
+    let out: Vec<(HomeSeries, String, Result<String, Diagnostic>)> = content
+        .series
+        .par_iter()
+        .map(|series| page(renderer, content, series))
+        .collect();
+    pages.push_all(out)
+}
+
+/// The page of one series: its summary for the home page, its path and its
+/// HTML.
+fn page(
+    renderer: &Renderer,
+    content: &Content,
+    series: &Series,
+) -> (HomeSeries, String, Result<String, Diagnostic>) {
+    let groups = aggregate::groups(content, series);
+    let group_lists: Vec<(String, Vec<&Project>)> = groups
+        .iter()
+        .map(|g| (g.label.clone(), g.projects.clone()))
+        .collect();
+    let all: Vec<&Project> = series.projects.iter().collect();
+    let summaries = summary_tables(series, &group_lists, &all, &series.doc.title);
+    let mut overflow = None;
+    let view = SeriesView {
+        id: series.id.clone(),
+        title: series.doc.title.clone(),
+        description_html: md(&series.doc.description),
+        grouping_name: series
+            .doc
+            .grouping
+            .as_ref()
+            .map_or_else(|| "部".to_string(), |g| g.name.clone()),
+        scale: series.doc.scale.iter().map(level_view).collect(),
+        summary_label: (!series.doc.summary_codes.is_empty())
+            .then(|| format!("{}評価の割合", series.doc.summary_codes.join("または"))),
+        periods: period_heads(series),
+        groups: groups
+            .iter()
+            .map(|g| GroupView {
+                id: g.id.clone(),
+                label: g.label.clone(),
+                rows: g
+                    .projects
+                    .iter()
+                    .map(|p| project_row(content, series, p))
+                    .collect(),
+            })
+            .collect(),
+        costs: costs(all.iter().copied(), series.doc.money_unit, &mut overflow),
+        summaries,
+        money_unit: series.doc.money_unit.label(),
+        count: series.projects.len(),
+        sources: series
+            .doc
+            .sources
+            .iter()
+            .filter_map(|s| source_view(series, &s.id, None, None))
+            .collect(),
+    };
+    let home = home::series_summary(series, &all);
+    let path = format!("series/{}.html", series.id);
+    let html = renderer.page(
+        &path,
+        "series.html",
+        minijinja::context! { series => Value::from_serialize(&view) },
+    );
+    let html = overflow.map_or(html, Err);
+    (home, path, html)
+}

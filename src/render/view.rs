@@ -1,0 +1,300 @@
+//! The view types more than one page shows (amounts, ratings, project
+//! rows, rating summaries, yearly costs, sources) and the functions that
+//! build them from the content.
+//!
+//! Owns: turning content into plain serializable data for the templates.
+//! Must not: render templates, write files or decide paths (that is the
+//! page modules and [`super::Renderer`]); never writes to disk.
+
+use serde::Serialize;
+
+use crate::aggregate::{self, Distribution, YearCost};
+use crate::content::{Content, Project, Series};
+use crate::diag::{Diagnostic, Pos};
+use crate::fiscal::FiscalYear;
+use crate::format;
+use crate::model::{MoneyUnit, ScaleLevel};
+
+/// An amount: the exact figure and its reading form.
+#[derive(Serialize, Clone)]
+pub(super) struct Amount {
+    value: Option<i64>,
+    text: String,
+    yen: Option<String>,
+}
+
+pub(super) fn amount(v: Option<i64>, unit: MoneyUnit) -> Amount {
+    Amount {
+        value: v,
+        text: v.map_or_else(
+            || "—".to_string(),
+            |n| format!("{}{}", format::thousands(n), unit.label()),
+        ),
+        yen: v.map(|n| format!("{}円", format::thousands(n.saturating_mul(unit.yen())))),
+    }
+}
+
+pub(super) fn md(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(format::markdown)
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct RatingView {
+    code: String,
+    label: Option<String>,
+    color: String,
+    definition: Option<String>,
+}
+
+pub(super) fn rating_view(series: &Series, code: Option<&str>) -> Option<RatingView> {
+    let code = code?;
+    let level = series.doc.level(code);
+    Some(RatingView {
+        code: code.to_string(),
+        label: level.and_then(|l| l.label.clone()),
+        color: level.map_or_else(|| "#57606a".into(), |l| l.color.clone()),
+        definition: level.and_then(|l| l.definition.clone()),
+    })
+}
+
+/// One level of a series' scale, as its legend shows it.
+pub(super) fn level_view(l: &ScaleLevel) -> RatingView {
+    RatingView {
+        code: l.code.clone(),
+        label: l.label.clone(),
+        color: l.color.clone(),
+        definition: l.definition.clone(),
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct DeptRef {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct SourceView {
+    title: String,
+    publisher: String,
+    published: Option<String>,
+    url: Option<String>,
+    note: Option<String>,
+    page: Option<u32>,
+    position: Option<u32>,
+}
+
+/// One row of a project table (series, department and home pages).
+#[derive(Serialize, Clone)]
+pub(super) struct ProjectRow {
+    id: String,
+    name: String,
+    series_id: String,
+    series_title: String,
+    department: DeptRef,
+    ratings: Vec<Option<RatingView>>,
+    cost: Amount,
+    cost_year: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PeriodHead {
+    id: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct SummaryRow {
+    label: String,
+    dist: Distribution,
+    chart: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct SummaryTable {
+    period: String,
+    caption: String,
+    rows: Vec<SummaryRow>,
+    total: Distribution,
+    chart: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct YearCostView {
+    label: String,
+    budget: Amount,
+    settlement: Amount,
+    staff_cost: Amount,
+    includes_estimates: bool,
+    projects_with_settlement: usize,
+}
+
+/// Cost totals of `projects` for a page. A total that does not fit
+/// ([`aggregate::Overflow`]) becomes the page's error in `err`, never a figure.
+pub(super) fn costs<'a>(
+    projects: impl IntoIterator<Item = &'a Project>,
+    unit: MoneyUnit,
+    err: &mut Option<Diagnostic>,
+) -> Vec<YearCostView> {
+    match aggregate::cost_by_year(projects, unit) {
+        Ok(c) => cost_views(&c, unit),
+        Err(o) => {
+            err.get_or_insert_with(|| {
+                Diagnostic::new(std::path::Path::new(&o.file), Pos::START, o.to_string()).hint(
+                    format!(
+                        "1件の金額の上限は {}{} です。金額の単位と桁を確かめてください",
+                        format::thousands(crate::model::MAX_AMOUNT),
+                        unit.label()
+                    ),
+                )
+            });
+            Vec::new()
+        }
+    }
+}
+
+fn cost_views(costs: &[YearCost], unit: MoneyUnit) -> Vec<YearCostView> {
+    costs
+        .iter()
+        .map(|c| YearCostView {
+            label: FiscalYear(c.year).display_ja(),
+            budget: amount(Some(c.budget), unit),
+            settlement: amount(Some(c.settlement), unit),
+            staff_cost: amount(Some(c.staff_cost), unit),
+            includes_estimates: c.includes_estimates,
+            projects_with_settlement: c.projects_with_settlement,
+        })
+        .collect()
+}
+
+pub(super) fn dept_ref(content: &Content, id: &str) -> DeptRef {
+    DeptRef {
+        id: id.to_string(),
+        name: content
+            .department(id)
+            .map_or_else(|| id.to_string(), |d| d.current_name().to_string()),
+    }
+}
+
+fn latest_cost(p: &Project, unit: MoneyUnit) -> (Amount, Option<String>) {
+    let fy = p
+        .doc
+        .fiscal_years
+        .iter()
+        .filter(|f| f.settlement.is_some() || f.budget.is_some())
+        .max_by_key(|f| f.year);
+    match fy {
+        Some(f) => {
+            let (v, est) = match f.settlement {
+                Some(s) => (Some(s), f.settlement_estimated),
+                None => (f.budget, false),
+            };
+            let mut label = format!(
+                "{}{}",
+                f.year.short(),
+                if f.settlement.is_some() {
+                    "決算"
+                } else {
+                    "予算"
+                }
+            );
+            if est {
+                label.push_str("見込み");
+            }
+            (amount(v, unit), Some(label))
+        }
+        None => (amount(None, unit), None),
+    }
+}
+
+pub(super) fn project_row(content: &Content, series: &Series, p: &Project) -> ProjectRow {
+    let (cost, cost_year) = latest_cost(p, series.doc.money_unit);
+    ProjectRow {
+        id: p.id.clone(),
+        name: p.doc.name.clone(),
+        series_id: series.id.clone(),
+        series_title: series.doc.title.clone(),
+        department: dept_ref(content, &p.doc.department),
+        ratings: series
+            .doc
+            .periods
+            .iter()
+            .map(|per| rating_view(series, aggregate::rating(p, &per.id)))
+            .collect(),
+        cost,
+        cost_year,
+    }
+}
+
+pub(super) fn period_heads(series: &Series) -> Vec<PeriodHead> {
+    series
+        .doc
+        .periods
+        .iter()
+        .map(|p| PeriodHead {
+            id: p.id.clone(),
+            label: p.label.clone(),
+        })
+        .collect()
+}
+
+pub(super) fn summary_tables<'a>(
+    series: &Series,
+    groups: &[(String, Vec<&'a Project>)],
+    all: &[&'a Project],
+    chart_title: &str,
+) -> Vec<SummaryTable> {
+    series
+        .doc
+        .periods
+        .iter()
+        .map(|per| {
+            let total = aggregate::distribution(series, &per.id, all.iter().copied());
+            let caption = format!("{}の評価結果（{}）", per.label, chart_title);
+            SummaryTable {
+                period: per.label.clone(),
+                chart: Some(crate::charts::rating_chart(&caption, &total)),
+                caption,
+                rows: groups
+                    .iter()
+                    .map(|(label, ps)| {
+                        let dist = aggregate::distribution(series, &per.id, ps.iter().copied());
+                        SummaryRow {
+                            chart: crate::charts::rating_chart(
+                                &format!("{}の評価結果（{label}）", per.label),
+                                &dist,
+                            ),
+                            label: label.clone(),
+                            dist,
+                        }
+                    })
+                    .collect(),
+                total,
+            }
+        })
+        .collect()
+}
+
+pub(super) fn source_view(
+    series: &Series,
+    id: &str,
+    page: Option<u32>,
+    position: Option<u32>,
+) -> Option<SourceView> {
+    series
+        .doc
+        .sources
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| SourceView {
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            published: s.published.clone(),
+            url: s.url.clone(),
+            note: s.note.clone(),
+            page,
+            position,
+        })
+}
