@@ -5,6 +5,11 @@
 //! them, and every later stage (aggregate, render, export) reads them.
 //! Field names are ASCII; categorical values use the words printed on the
 //! evaluation sheet (一般, 最優先, 自治事務…) so a clerk recognises them.
+//!
+//! This file is longer than the others on purpose: it is the whole file
+//! format in one place, in the order of the printed sheet, and each field's
+//! doc comment is the label an editor shows (through the generated schema).
+//! It holds types and their small accessors only, no logic.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
