@@ -77,15 +77,29 @@ impl Content {
 
     /// A copy with every series' project list empty.
     pub fn without_projects(&self) -> Content {
+        Content::skeleton(
+            &self.site,
+            &self.org,
+            self.series.iter().map(|s| (s.id.as_str(), &s.doc)),
+            &self.pages,
+        )
+    }
+
+    /// Content without projects, from its parts (cloned).
+    pub fn skeleton<'a>(
+        site: &SiteDoc,
+        org: &DepartmentsDoc,
+        series: impl IntoIterator<Item = (&'a str, &'a SeriesDoc)>,
+        pages: &[Page],
+    ) -> Content {
         Content {
-            site: self.site.clone(),
-            org: self.org.clone(),
-            series: self
-                .series
-                .iter()
-                .map(|s| Series::empty(&s.id, &s.doc))
+            site: site.clone(),
+            org: org.clone(),
+            series: series
+                .into_iter()
+                .map(|(id, doc)| Series::empty(id, doc))
                 .collect(),
-            pages: self.pages.clone(),
+            pages: pages.to_vec(),
         }
     }
 

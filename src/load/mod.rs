@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::content::{Content, Page, Project, Series};
+use crate::content::{Content, Page, Project};
 use crate::de::{decode_utf8, parse, typed};
 use crate::diag::{closest, excerpt, quote_list, Diagnostic, Diagnostics, Pos};
 use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc, MAX_AMOUNT, MAX_STAFF};
@@ -73,16 +73,12 @@ pub struct SeriesFiles {
 impl Skeleton {
     /// The content without projects, when site and departments loaded.
     pub fn content(&self) -> Option<Content> {
-        Some(Content {
-            site: self.site.clone()?,
-            org: self.org.clone()?,
-            series: self
-                .series
-                .iter()
-                .map(|s| Series::empty(&s.id, &s.doc))
-                .collect(),
-            pages: self.pages.clone(),
-        })
+        Some(Content::skeleton(
+            self.site.as_ref()?,
+            self.org.as_ref()?,
+            self.series.iter().map(|s| (s.id.as_str(), &s.doc)),
+            &self.pages,
+        ))
     }
 }
 
