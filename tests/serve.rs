@@ -612,6 +612,29 @@ fn methods_other_than_get_and_head_get_405() {
 }
 
 #[test]
+fn pages_are_served_only_under_local_host_names() {
+    // A page on another site whose name was re-pointed at 127.0.0.1 (DNS
+    // rebinding) sends its own name as Host: it must not read the preview.
+    let dir = common::fixture("minimal");
+    let server = Server::start(dir.path(), &[]);
+    for host in ["rebind.evil.example:8000", "127.0.0.1.evil.example"] {
+        let r = server.raw(
+            format!("GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        assert_eq!(r.status, 403, "{host}");
+        assert!(!r.text().contains("<main"), "{host} got no page");
+    }
+    for host in ["localhost:8000", "127.0.0.1"] {
+        let r = server.raw(
+            format!("GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{host}");
+    }
+}
+
+#[test]
 fn percent_decoded_paths_serve_files_and_never_escape_the_site() {
     let dir = common::fixture("minimal");
     let secret = "TOP-SECRET-9f2c";

@@ -110,6 +110,11 @@ pub(super) const STREAMS_BUSY: Refusal = (
     "自動更新の接続が多すぎます（64 まで）",
     "開いているタブを減らしてから開き直してください",
 );
+pub(super) const FOREIGN_HOST: Refusal = (
+    403,
+    "このサーバーは 127.0.0.1 と localhost の名前でだけ応答します",
+    "http://127.0.0.1:ポート番号/ で開いてください（別の名前で開くと、よそのサイトが手元のページを読めてしまいます）",
+);
 pub(super) const VERSION: Refusal = (
     505,
     "HTTP/1.0 と HTTP/1.1 だけに対応しています",
@@ -120,6 +125,7 @@ pub(super) fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
@@ -140,6 +146,26 @@ pub(super) fn is_token(s: &[u8]) -> bool {
 
 pub(super) fn trim(s: &[u8]) -> &[u8] {
     s.trim_ascii()
+}
+
+/// A `Host` header naming this machine by its loopback address or as
+/// localhost (with any port).
+pub(super) fn local_host(value: &[u8]) -> bool {
+    let host = if value.starts_with(b"[") {
+        match value.iter().position(|&b| b == b']') {
+            Some(end) => &value[..=end],
+            None => return false,
+        }
+    } else {
+        match value.iter().position(|&b| b == b':') {
+            Some(colon) => &value[..colon],
+            None => value,
+        }
+    };
+    let rest = &value[host.len()..];
+    let port_ok = rest.is_empty()
+        || (rest.len() > 1 && rest[0] == b':' && rest[1..].iter().all(u8::is_ascii_digit));
+    port_ok && (host == b"127.0.0.1" || host == b"[::1]" || host.eq_ignore_ascii_case(b"localhost"))
 }
 
 /// Parses a request head (request line and headers, without the blank line).
@@ -179,6 +205,11 @@ pub(super) fn parse(head: &[u8]) -> Result<Request<'_>, Refusal> {
         // Also refuses obsolete line folding (a line starting with a space).
         if !is_token(name) {
             return Err(BAD_REQUEST);
+        }
+        if name.eq_ignore_ascii_case(b"host") && !local_host(value) {
+            // DNS rebinding: a page of another site, resolved to 127.0.0.1,
+            // must not read the local preview.
+            return Err(FOREIGN_HOST);
         }
         if name.eq_ignore_ascii_case(b"connection") {
             for opt in value.split(|&b| b == b',').map(trim) {

@@ -26,7 +26,9 @@
 //! - a response takes at most [`WRITE_TIMEOUT`], so the files of older
 //!   builds that slow readers still hold are soon freed.
 //!
-//! Paths are percent-decoded and then rejected (400) if they hold `.` or
+//! A request whose `Host` is not 127.0.0.1, [::1] or localhost gets 403, so
+//! a page of another site re-pointed at this machine (DNS rebinding) cannot
+//! read the preview. Paths are percent-decoded and then rejected (400) if they hold `.` or
 //! `..` segments, backslashes or control characters; only the in-memory map
 //! of built files is ever looked up.
 
@@ -324,6 +326,33 @@ mod tests {
         ] {
             assert_eq!(decode_path(bad), None, "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn only_local_host_names_are_served() {
+        for ok in [
+            &b"127.0.0.1:8000"[..],
+            b"127.0.0.1",
+            b"localhost:8000",
+            b"LocalHost",
+            b"[::1]:8000",
+        ] {
+            assert!(local_host(ok), "{}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b"evil.example:8000"[..],
+            b"127.0.0.1.evil.example",
+            b"localhost.evil.example:8000",
+            b"127.0.0.1:80x",
+            b"[::1",
+            b"",
+            b"127.0.0.1:",
+        ] {
+            assert!(!local_host(bad), "{}", String::from_utf8_lossy(bad));
+        }
+        let head = b"GET / HTTP/1.1\r\nHost: rebind.evil.example:8000";
+        assert_eq!(parse(head).err().map(|r| r.0), Some(403));
+        assert!(parse(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8000").is_ok());
     }
 
     #[test]
