@@ -17,6 +17,8 @@
 //!   `HYOKA_MUTATIONS` too, whichever ends first).
 //! - `HYOKA_MUTATION_ONLY=I`: replay iteration I of the seed alone and
 //!   print its mutated file.
+//! - `HYOKA_MUTATION_VERBOSE=1`: print each iteration's file, mutations
+//!   and outcome.
 //! - `HYOKA_MUTATION_PROJECTS=K`: keep K projects per series in the copy
 //!   (default 4, chosen by the seed, so that a debug run stays short);
 //!   `all` keeps every shipped project.
@@ -143,6 +145,7 @@ struct Config {
     iterations: Option<u64>,
     secs: Option<f64>,
     only: Option<u64>,
+    verbose: bool,
 }
 
 fn env_num(name: &str) -> Option<u64> {
@@ -176,6 +179,7 @@ impl Config {
             },
             secs,
             only: env_num("HYOKA_MUTATION_ONLY"),
+            verbose: std::env::var_os("HYOKA_MUTATION_VERBOSE").is_some(),
         }
     }
 }
@@ -277,9 +281,9 @@ enum Call<T> {
     TimedOut,
 }
 
-/// Runs `f` on its own thread; a panic or running past [`TIME_BOUND`] is
-/// reported rather than propagated (a thread that runs over is left behind).
-fn guarded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Call<T> {
+/// Runs `f` on its own thread; a panic or running past `bound` is reported
+/// rather than propagated (a thread that runs over is left behind).
+fn guarded<T: Send + 'static>(bound: Duration, f: impl FnOnce() -> T + Send + 'static) -> Call<T> {
     let (tx, rx) = mpsc::channel();
     let spawned = thread::Builder::new()
         .name(RUN_THREAD.into())
@@ -290,7 +294,7 @@ fn guarded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Call<T>
     if let Err(e) = spawned {
         return Call::Panicked(format!("could not start a thread: {e}"));
     }
-    match rx.recv_timeout(TIME_BOUND) {
+    match rx.recv_timeout(bound) {
         Ok(Ok(v)) => Call::Done(v),
         Ok(Err(payload)) => {
             let mut msg = payload
@@ -298,9 +302,11 @@ fn guarded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Call<T>
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "(non-string payload)".into());
+            // Where it panicked (the hook saw it; rayon re-raises a
+            // worker's panic on the calling thread).
             let hooked = std::mem::take(&mut *PANICS.lock().unwrap_or_else(|e| e.into_inner()));
-            if !hooked.is_empty() {
-                msg = hooked.join("\n");
+            if let Some(first) = hooked.first() {
+                msg = format!("{msg} [{}]", one_line(first));
             }
             Call::Panicked(msg)
         }
@@ -323,12 +329,12 @@ struct Outcome {
 fn run_pipeline(root: &Path, theme: &Arc<Theme>) -> Outcome {
     let r = root.to_path_buf();
     let start = Instant::now();
-    let check = guarded(move || pipeline::check(&r));
+    let check = guarded(TIME_BOUND, move || pipeline::check(&r));
     let check_time = start.elapsed();
     let r = root.to_path_buf();
     let start = Instant::now();
     let theme = Arc::clone(theme);
-    let build = guarded(move || {
+    let build = guarded(TIME_BOUND, move || {
         let sink = Memory::default();
         let n = pipeline::build(&r, &theme, None, &sink, &mut Timings::default())?;
         Ok((n, sink.into_files()))
@@ -1058,6 +1064,15 @@ fn mutated_content_keeps_the_invariants() {
 
         let outcome = run_pipeline(&root, &theme);
         report.tally(&outcome);
+        if cfg.verbose {
+            let state = |ok: bool| if ok { "ok" } else { "err" };
+            println!(
+                "{iter} {}: {mutations:?}: check {}, build {}",
+                target.rel,
+                state(matches!(outcome.check, Call::Done(Ok(_)))),
+                state(matches!(outcome.build, Call::Done(Ok(_))))
+            );
+        }
         let verify = Instant::now();
         let problems = problems_of(&root, &outcome);
         report.verify_time += verify.elapsed();
@@ -1138,6 +1153,29 @@ fn copy_dir(src: &Path, dst: &Path) {
 
 // ---------------------------------------------------------------------------
 // Tests of the harness itself: its checks catch what they are meant to.
+
+#[test]
+fn guard_reports_panics_and_overruns() {
+    install_panic_hook();
+    let bound = Duration::from_millis(200);
+    assert!(matches!(guarded(bound, || 7), Call::Done(7)));
+    match guarded(bound, || -> u8 { panic!("boom {}", 1) }) {
+        Call::Panicked(m) => assert!(m.contains("boom 1"), "{m}"),
+        _ => panic!("a panic must be reported"),
+    }
+    // A panic on a rayon worker, as in the pipeline.
+    match guarded(bound, || {
+        use rayon::prelude::*;
+        (0..64u8).into_par_iter().map(|i| 200 / (i - i)).sum::<u8>()
+    }) {
+        Call::Panicked(m) => assert!(m.contains("divide by zero"), "{m}"),
+        _ => panic!("a panic on a worker must be reported"),
+    }
+    assert!(matches!(
+        guarded(bound, || thread::sleep(Duration::from_secs(2))),
+        Call::TimedOut
+    ));
+}
 
 #[test]
 fn rng_is_deterministic_and_in_range() {

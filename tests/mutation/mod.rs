@@ -248,6 +248,33 @@ const YEARS: &[&str] = &[
     "元",
 ];
 
+/// Numbers at and past the edges of the types a field may be read into.
+const NUMBERS: &[&str] = &[
+    "9223372036854775807",
+    "-9223372036854775808",
+    "18446744073709551615",
+    "99999999999999999999",
+    "4294967296",
+    "2147483648",
+    "1.7976931348623157e308",
+    "-1.7976931348623157e308",
+    "1e308",
+    "1e-320",
+    "5e-324",
+    "0.000001",
+    "-1",
+    "-0.0",
+    "0",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "1_000",
+    "0o777",
+    "0b1010",
+    "+12",
+    "１２３",
+];
+
 const RATINGS: &[&str] = &["Ａ", "AA", "s", "a", "Ｓ", "A+", "\"A \"", "\"\"", "E", "1"];
 
 const YEAR_KEYS: &[&str] = &[
@@ -393,7 +420,7 @@ pub fn mutate(rng: &mut Rng, kind: Kind, file: &mut Vec<u8>) -> String {
     let mut ls = lines(file);
     let n = ls.len();
     let line = rng.below(n);
-    let what = match (rng.below(20), kind) {
+    let what = match (rng.below(24), kind) {
         (0, _) => {
             ls.remove(line);
             format!("delete line {}", line + 1)
@@ -535,6 +562,29 @@ pub fn mutate(rng: &mut Rng, kind: Kind, file: &mut Vec<u8>) -> String {
                 show(v.as_bytes())
             )
         }
+        (20..=23, Kind::Yaml) => {
+            // Half the time one of the largest, which overflow sums.
+            let v = if rng.chance(1, 2) {
+                rng.pick(&NUMBERS[..3])
+            } else {
+                rng.pick(NUMBERS)
+            };
+            let numeric: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    key_line(&ls[i]).is_some_and(|(_, _, at)| {
+                        let v = String::from_utf8_lossy(&ls[i][at..]);
+                        let v = v.trim();
+                        !v.is_empty() && v.parse::<f64>().is_ok()
+                    })
+                })
+                .collect();
+            if numeric.is_empty() {
+                replace_value(rng, &mut ls, None, v)
+            } else {
+                let i = *rng.pick(&numeric);
+                replace_value_at(&mut ls, i, v)
+            }
+        }
         (18, Kind::Yaml) => {
             let bomb = alias_bomb(rng);
             replace_value(rng, &mut ls, None, &bomb)
@@ -579,6 +629,11 @@ fn replace_value(rng: &mut Rng, ls: &mut [Vec<u8>], keys: Option<&[&str]>, v: &s
         return "no value to replace".into();
     }
     let i = *rng.pick(&ks);
+    replace_value_at(ls, i, v)
+}
+
+/// Replaces the value of the `key: value` line `i` by `v`.
+fn replace_value_at(ls: &mut [Vec<u8>], i: usize, v: &str) -> String {
     let Some((_, key, at)) = key_line(&ls[i]) else {
         return "no value to replace".into();
     };
