@@ -39,6 +39,11 @@
 //! diagnostic, `check` and `build` agree, the memory sink sees no I/O
 //! error, the human output has no bidi control or line separator.
 //!
+//! For a long search use a release build with overflow checks on (else an
+//! overflowing sum wraps instead of panicking):
+//! `CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true HYOKA_MUTATION_PROJECTS=all
+//! HYOKA_MUTATION_SECS=180 cargo test --release --test mutate -- --nocapture`.
+//!
 //! A failure prints the seed, the iteration, the file, the mutations, where
 //! the mutated file was saved (under Cargo's `CARGO_TARGET_TMPDIR`) and the
 //! command that replays it.
@@ -930,12 +935,10 @@ impl Report {
             let entry = self.failures.entry(inv).or_default();
             entry.0 += 1;
             if entry.1.len() < EXAMPLES {
-                if saved.is_none() {
-                    let name = match iter {
-                        Some(i) => format!("seed-{seed:#x}-iter-{i}"),
-                        None => "baseline".into(),
-                    };
-                    let path = save_dir().join(name).join(file);
+                if let (None, Some(i)) = (&saved, iter) {
+                    let path = save_dir()
+                        .join(format!("seed-{seed:#x}-iter-{i}"))
+                        .join(file);
                     let ok = path.parent().is_some_and(|d| fs::create_dir_all(d).is_ok())
                         && fs::write(&path, mutated).is_ok();
                     saved = ok.then_some(path);
@@ -951,7 +954,13 @@ impl Report {
         }
     }
 
-    fn summary(&self, seed: u64, iterations: u64, elapsed: Duration) -> String {
+    fn summary(&self, cfg: &Config, iterations: u64, elapsed: Duration) -> String {
+        let seed = cfg.seed;
+        let projects = match cfg.projects {
+            Some(DEFAULT_PROJECTS) => String::new(),
+            Some(k) => format!("HYOKA_MUTATION_PROJECTS={k} "),
+            None => "HYOKA_MUTATION_PROJECTS=all ".into(),
+        };
         let mut s = String::new();
         let secs = elapsed.as_secs_f64();
         let _ = writeln!(
@@ -992,8 +1001,8 @@ impl Report {
                 if let Some(i) = e.iter {
                     let _ = writeln!(
                         s,
-                        "    replay:   HYOKA_MUTATION_SEED={seed:#x} HYOKA_MUTATION_ONLY={i} \
-                         cargo test --test mutate -- --nocapture"
+                        "    replay:   {projects}HYOKA_MUTATION_SEED={seed:#x} \
+                         HYOKA_MUTATION_ONLY={i} cargo test --test mutate -- --nocapture"
                     );
                 }
             }
@@ -1095,7 +1104,7 @@ fn mutated_content_keeps_the_invariants() {
         }
         fs::write(&path, &target.original).expect("restore file");
     }
-    let summary = report.summary(cfg.seed, done, start.elapsed());
+    let summary = report.summary(&cfg, done, start.elapsed());
     println!("{summary}");
     assert!(
         report.failures.is_empty(),
