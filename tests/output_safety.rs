@@ -279,3 +279,47 @@ fn readers_never_see_the_output_missing_during_rebuilds() {
     assert!(reads > 100, "the reader ran ({reads} reads)");
     assert_eq!(missing, 0, "{missing} of {reads} reads found no index.html");
 }
+
+/// Runs `chattr` on `path`; false where the file system or user can't.
+#[cfg(target_os = "linux")]
+fn chattr(flag: &str, path: &Path) -> bool {
+    Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_previous_output_that_cannot_be_removed_is_reported_truthfully() {
+    let dir = fixture("minimal");
+    let (code, err) = build(dir.path(), "output");
+    assert_eq!(code, Some(0), "{err}");
+    let stuck = dir.path().join("output/index.html");
+    if !chattr("+i", &stuck) {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    }
+    let (code, err) = build(dir.path(), "output");
+    // The new site is in place even though the old one could not go.
+    let leftovers = named(dir.path(), ".output.staging-");
+    for l in &leftovers {
+        chattr("-i", &dir.path().join(l).join("index.html"));
+    }
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: 新しいサイトに入れ替えましたが、以前の出力 ")
+            && err.contains("を削除できませんでした"),
+        "{err}"
+    );
+    assert!(!err.contains("変更していません"), "no false claim: {err}");
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    assert!(dir.path().join("output/index.html").is_file());
+    // Once it can go, the next build removes it and says so.
+    let (code, err) = build(dir.path(), "output");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("を削除しました"), "{err}");
+    assert!(named(dir.path(), ".output").is_empty(), "{err}");
+}
