@@ -40,7 +40,8 @@ fn rows(html: &str) -> Vec<&str> {
         return Vec::new();
     };
     let table = &html[start..];
-    let body = &table[table.find("<tbody>").expect("tbody")..table.find("</tbody>").expect("/tbody")];
+    let body =
+        &table[table.find("<tbody>").expect("tbody")..table.find("</tbody>").expect("/tbody")];
     body.split("<tr ").skip(1).collect()
 }
 
@@ -107,7 +108,7 @@ fn minimal_projects_table() {
     assert!(alpha.starts_with("data-series=\"sample\" data-dept=\"somu\" data-rating=\"sample/fy2019/a sample/overall/b\" data-sdg=\"16\" data-account=\"general\">"), "{alpha}");
     for part in [
         "<td><a href=\"series/sample.html\">見本の評価</a></td>",
-        "<td><a href=\"departments/somu.html\">総務課</a></td>",
+        "<td class=\"dept\"><a href=\"departments/somu.html\">総務課</a></td>",
         "<li><small>令和元年度</small> <a class=\"rating\" style=\"--c: #2e7d32\" href=\"lists/rating/sample/fy2019/a.html\"><span class=\"code\">A</span><span class=\"label\">適切</span>",
         "<li><small>総括</small> <a class=\"rating\" style=\"--c: #1a5e9a\" href=\"lists/rating/sample/overall/b.html\"><span class=\"code\">B</span>",
         "<td class=\"num\" data-key=\"6030000\"><data value=\"6030\" title=\"6,030,000円\">6,030千円</data><br><small>令和元年度（見込み）</small></td>",
@@ -207,7 +208,10 @@ fn minimal_list_pages_list_the_right_projects() {
     .collect();
     assert_eq!(
         pages,
-        expected.keys().map(|k| k.to_string()).collect::<BTreeSet<_>>()
+        expected
+            .keys()
+            .map(|k| k.to_string())
+            .collect::<BTreeSet<_>>()
     );
     for (page, ids) in &expected {
         let html = read(&out.join(page));
@@ -218,7 +222,9 @@ fn minimal_list_pages_list_the_right_projects() {
     }
     let a = read(&out.join("lists/rating/sample/overall/a.html"));
     assert!(a.contains("<h1>見本の評価：総括にA（適切）と評価された事業</h1>"));
-    assert!(a.contains("<title>見本の評価：総括にA（適切）と評価された事業｜見本市 事務事業評価</title>"));
+    assert!(a.contains(
+        "<title>見本の評価：総括にA（適切）と評価された事業｜見本市 事務事業評価</title>"
+    ));
     assert!(a.contains("A：計画通り"));
     let sdg = read(&out.join("lists/sdg/16.html"));
     assert!(sdg.contains("<h1>SDGsのゴール16「平和と公正をすべての人に」に貢献する事業</h1>"));

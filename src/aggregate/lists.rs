@@ -214,7 +214,11 @@ mod tests {
     #[test]
     fn goals_listed_twice_count_once_as_own_and_method_goals_are_kept() {
         let mut c = minimal();
-        let s = c.series[0].projects[0].doc.sdgs.as_mut().expect("alpha sdgs");
+        let s = c.series[0].projects[0]
+            .doc
+            .sdgs
+            .as_mut()
+            .expect("alpha sdgs");
         s.goals = vec![3, 16];
         s.method_goals = vec![16, 9];
         let g = by_goal(&c);
