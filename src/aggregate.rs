@@ -1,6 +1,8 @@
 //! Aggregation: pure functions from the content to the numbers pages, charts
 //! and downloads show (rating distributions, cost totals, achievement).
 
+pub mod lists;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

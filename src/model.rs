@@ -398,7 +398,7 @@ pub struct ProjectDoc {
 impl ProjectDoc {
     /// The project without its free text: what lists, totals and charts
     /// over many projects read (name, department, group, costs per year,
-    /// ratings, indicator years). The build keeps only this much of each
+    /// ratings, indicator years, SDG goals, account). The build keeps only this much of each
     /// project once its own page and data files are written.
     pub fn slim(self) -> ProjectDoc {
         ProjectDoc {
@@ -443,7 +443,8 @@ impl ProjectDoc {
                     remark: None,
                 })
                 .collect(),
-            sdgs: None,
+            // The goals stay for the list pages; only the text goes.
+            sdgs: self.sdgs.map(|s| Sdgs { how: None, ..s }),
             notes: Vec::new(),
             ..self
         }

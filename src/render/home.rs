@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::content::{Content, Project, Series};
 
 use super::departments::DeptListRow;
+use super::lists::ListIndex;
 use super::view::{costs, summary_tables, SummaryTable, YearCostView};
 use super::Pages;
 
@@ -38,6 +39,7 @@ pub(super) fn page(
     content: &Content,
     home_series: &[HomeSeries],
     dept_rows: &[DeptListRow],
+    lists: &ListIndex,
 ) {
     let mut all_costs: Vec<(String, Vec<YearCostView>)> = Vec::new();
     let mut overflow = None;
@@ -56,6 +58,7 @@ pub(super) fn page(
             costs => Value::from_serialize(&all_costs),
             departments => Value::from_serialize(dept_rows),
             project_count => content.project_count(),
+            lists => Value::from_serialize(lists),
         },
     );
 }

@@ -9,7 +9,8 @@
 //! - `template`: the minijinja environment, escaping, filters, errors;
 //! - `view`: the view types several pages share;
 //! - `project`, `series`, `departments`, `home`, `pages` (free pages),
-//!   `downloads`, `sitemap` (the sitemap and 404): one page kind each.
+//!   `downloads`, `sitemap` (the sitemap and 404), `lists` (`projects.html`
+//!   and the list pages per rating, SDG goal and 会計): one page kind each.
 //!
 //! Renders only: nothing here writes to disk (files go back as
 //! [`OutFile`]s; only [`crate::output`] writes).
@@ -17,6 +18,7 @@
 mod departments;
 mod downloads;
 mod home;
+mod lists;
 mod pages;
 mod project;
 mod series;
@@ -198,8 +200,8 @@ impl Pages<'_> {
     }
 }
 
-/// Every page but the project pages: series, departments, home, free
-/// pages, downloads, 404, the sitemap, and the theme's static files.
+/// Every page but the project pages: series, departments, lists, home,
+/// free pages, downloads, 404, the sitemap, and the theme's static files.
 ///
 /// `content` needs only the fields of its projects that lists and totals
 /// use (see [`crate::model::ProjectDoc::slim`]); the project pages are made
@@ -217,7 +219,8 @@ pub fn rest(
     };
     let home_series = series::pages(&mut r, content);
     let dept_rows = departments::pages(&mut r, content);
-    home::page(&mut r, content, &home_series, &dept_rows);
+    let list_index = lists::pages(&mut r, content);
+    home::page(&mut r, content, &home_series, &dept_rows, &list_index);
     pages::pages(&mut r, content);
     downloads::page(&mut r, input);
     sitemap::not_found(&mut r);

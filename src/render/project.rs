@@ -81,6 +81,7 @@ pub(super) struct ProjectView {
     group_label: Option<String>,
     summary_html: Option<String>,
     account: Option<&'static str>,
+    account_list: Option<String>,
     plan_rank: Option<&'static str>,
     kind: Option<&'static str>,
     period: Option<String>,
@@ -99,9 +100,26 @@ pub(super) struct ProjectView {
 
 #[derive(Serialize)]
 struct SdgsView {
-    goals: Vec<u8>,
-    method_goals: Vec<u8>,
+    goals: Vec<GoalLink>,
+    method_goals: Vec<GoalLink>,
     how: Option<String>,
+}
+
+/// An SDG goal and the list page of its projects.
+#[derive(Serialize)]
+struct GoalLink {
+    n: u8,
+    list: String,
+}
+
+fn goal_links(goals: &[u8]) -> Vec<GoalLink> {
+    goals
+        .iter()
+        .map(|&n| GoalLink {
+            n,
+            list: super::lists::sdg_page(n),
+        })
+        .collect()
 }
 
 /// Runs `f`, adding its duration to `acc`.
@@ -247,7 +265,7 @@ pub(super) fn view(
         })
         .map(|(per, e)| EvaluationView {
             period: per.label.clone(),
-            rating: rating_view(series, e.rating.as_deref()),
+            rating: rating_view(series, &per.id, e.rating.as_deref()),
             reason_html: md(&e.reason),
             improvements_html: md(&e.improvements),
             challenges_html: md(&e.challenges),
@@ -274,6 +292,7 @@ pub(super) fn view(
         group_label,
         summary_html: md(&d.summary),
         account: d.account.map(|a| a.label()),
+        account_list: d.account.map(super::lists::account_page),
         plan_rank: d.plan_rank.map(|a| a.label()),
         kind: d.kind.map(|a| a.label()),
         period: d.period.as_ref().map(|per| {
@@ -297,8 +316,8 @@ pub(super) fn view(
         indicators,
         evaluations,
         sdgs: d.sdgs.as_ref().map(|s| SdgsView {
-            goals: s.goals.clone(),
-            method_goals: s.method_goals.clone(),
+            goals: goal_links(&s.goals),
+            method_goals: goal_links(&s.method_goals),
             how: s.how.clone(),
         }),
         source: source_view(series, &d.source.document, d.source.page, d.source.position),

@@ -36,6 +36,8 @@ struct SeriesView {
     scale: Vec<RatingView>,
     summary_label: Option<String>,
     periods: Vec<PeriodHead>,
+    /// Per period, each level's list page and count.
+    level_lists: Vec<super::lists::PeriodLinks>,
     groups: Vec<GroupView>,
     summaries: Vec<SummaryTable>,
     costs: Vec<YearCostView>,
@@ -84,6 +86,7 @@ fn page(
         summary_label: (!series.doc.summary_codes.is_empty())
             .then(|| format!("{}評価の割合", series.doc.summary_codes.join("または"))),
         periods: period_heads(series),
+        level_lists: super::lists::period_links(series),
         groups: groups
             .iter()
             .map(|g| GroupView {

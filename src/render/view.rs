@@ -46,16 +46,26 @@ pub(super) struct RatingView {
     label: Option<String>,
     color: String,
     definition: Option<String>,
+    /// The list page of every project with this rating in this period
+    /// (path from the site root), when the rating is from a period.
+    list: Option<String>,
+    /// The period's label, for the link's accessible text.
+    period: Option<String>,
 }
 
-pub(super) fn rating_view(series: &Series, code: Option<&str>) -> Option<RatingView> {
+/// The rating `code` of `series` given in `period` (an id of the series'
+/// periods); its badge links to the list page of that rating.
+pub(super) fn rating_view(series: &Series, period: &str, code: Option<&str>) -> Option<RatingView> {
     let code = code?;
     let level = series.doc.level(code);
+    let per = series.doc.periods.iter().find(|p| p.id == period);
     Some(RatingView {
         code: code.to_string(),
         label: level.and_then(|l| l.label.clone()),
         color: level.map_or_else(|| "#57606a".into(), |l| l.color.clone()),
         definition: level.and_then(|l| l.definition.clone()),
+        list: per.and_then(|per| super::lists::rating_page(series, &per.id, code)),
+        period: per.map(|per| per.label.clone()),
     })
 }
 
@@ -66,6 +76,8 @@ pub(super) fn level_view(l: &ScaleLevel) -> RatingView {
         label: l.label.clone(),
         color: l.color.clone(),
         definition: l.definition.clone(),
+        list: None,
+        period: None,
     }
 }
 
@@ -221,7 +233,7 @@ pub(super) fn project_row(content: &Content, series: &Series, p: &Project) -> Pr
             .doc
             .periods
             .iter()
-            .map(|per| rating_view(series, aggregate::rating(p, &per.id)))
+            .map(|per| rating_view(series, &per.id, aggregate::rating(p, &per.id)))
             .collect(),
         cost,
         cost_year,

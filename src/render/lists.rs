@@ -1,0 +1,428 @@
+//! The list pages: `projects.html` (every project in one table, with the
+//! filters as links to static pages, which `static/lists.js` turns into a
+//! form) and one static page per series × period × rating, per SDG goal
+//! and per 会計 under `lists/`.
+//!
+//! URLs (paths from the site root):
+//!
+//! - `projects.html`;
+//! - `lists/rating/<series-id>/<period-id>/<level>.html`, one per level
+//!   of the scale (empty levels too, so that the URL of a level never
+//!   depends on the data); `<level>` is
+//!   [`crate::aggregate::lists::level_slug`];
+//! - `lists/sdg/<n>.html` for each goal at least one project contributes to;
+//! - `lists/account/general.html`, `lists/account/special.html` (一般会計,
+//!   特別会計) when a project states it.
+//!
+//! Owns: the rows of these tables, the pages' paths and their rendering;
+//! the selection itself is [`crate::aggregate::lists`]. Must not: write
+//! files (pages go back to [`super::rest`]) or read a project's full sheet
+//! (made from slim projects).
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use serde::Serialize;
+
+use crate::aggregate::{self, lists as sel};
+use crate::content::{Content, Project, Series};
+use crate::model::Account;
+
+use super::view::{amount, level_view, rating_view, Amount, RatingView};
+use super::Pages;
+
+/// Path of the list page of rating `code` of `series` in `period`; `None`
+/// for a code not in the scale.
+pub(super) fn rating_page(series: &Series, period: &str, code: &str) -> Option<String> {
+    sel::level_slug(series, code).map(|l| format!("lists/rating/{}/{period}/{l}.html", series.id))
+}
+
+/// Path of the list page of SDG goal `n`.
+pub(super) fn sdg_page(n: u8) -> String {
+    format!("lists/sdg/{n}.html")
+}
+
+fn account_slug(a: Account) -> &'static str {
+    match a {
+        Account::General => "general",
+        Account::Special => "special",
+    }
+}
+
+/// Path of the list page of 会計 `a`.
+pub(super) fn account_page(a: Account) -> String {
+    format!("lists/account/{}.html", account_slug(a))
+}
+
+/// A department as the list shows it: current name, former names.
+#[derive(Serialize, Clone)]
+struct DeptCell {
+    id: String,
+    name: String,
+    former: Vec<String>,
+}
+
+/// A project's rating in one period of its series.
+#[derive(Serialize, Clone)]
+struct PeriodRating {
+    period: String,
+    rating: Option<RatingView>,
+}
+
+/// The latest 決算額 with its year.
+#[derive(Serialize, Clone)]
+struct SettlementCell {
+    amount: Amount,
+    /// In yen, for sorting across series of different units.
+    yen: i64,
+    year: String,
+    estimated: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct GoalCell {
+    n: u8,
+    list: String,
+    /// Contributes through 実施手法等の工夫 only.
+    method: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct AccountCell {
+    id: &'static str,
+    label: &'static str,
+    list: String,
+}
+
+/// One row of a list table.
+#[derive(Serialize, Clone)]
+struct ListRow {
+    id: String,
+    name: String,
+    series_id: String,
+    series_title: String,
+    department: DeptCell,
+    ratings: Vec<PeriodRating>,
+    /// Filter values of the ratings (`<series>/<period>/<level>`), space
+    /// separated.
+    rating_keys: String,
+    /// Sort key: the scale position of the rating of the series' first
+    /// period (none when not rated then).
+    rating_rank: Option<usize>,
+    settlement: Option<SettlementCell>,
+    goals: Vec<GoalCell>,
+    /// Filter values of the goals, space separated.
+    goal_keys: String,
+    account: Option<AccountCell>,
+}
+
+fn row(content: &Content, series: &Series, p: &Project) -> ListRow {
+    let dept = content.department(&p.doc.department);
+    let unit = series.doc.money_unit;
+    let mut keys = Vec::new();
+    let mut rank: Option<Option<usize>> = None;
+    let ratings = series
+        .doc
+        .periods
+        .iter()
+        .map(|per| {
+            let code = aggregate::rating(p, &per.id);
+            if let Some(c) = code {
+                if let Some(l) = sel::level_slug(series, c) {
+                    keys.push(format!("{}/{}/{l}", series.id, per.id));
+                }
+            }
+            if rank.is_none() {
+                rank = Some(code.and_then(|c| series.doc.scale.iter().position(|l| l.code == c)));
+            }
+            PeriodRating {
+                period: per.label.clone(),
+                rating: rating_view(series, &per.id, code),
+            }
+        })
+        .collect();
+    let mut goals: Vec<GoalCell> = Vec::new();
+    if let Some(s) = &p.doc.sdgs {
+        for (&n, method) in s
+            .goals
+            .iter()
+            .map(|g| (g, false))
+            .chain(s.method_goals.iter().map(|g| (g, true)))
+        {
+            if !goals.iter().any(|g| g.n == n) {
+                goals.push(GoalCell {
+                    n,
+                    list: sdg_page(n),
+                    method,
+                });
+            }
+        }
+    }
+    ListRow {
+        id: p.id.clone(),
+        name: p.doc.name.clone(),
+        series_id: series.id.clone(),
+        series_title: series.doc.title.clone(),
+        department: DeptCell {
+            id: p.doc.department.clone(),
+            name: dept.map_or_else(|| p.doc.department.clone(), |d| d.current_name().into()),
+            former: dept
+                .map(|d| d.former_names().into_iter().map(str::to_string).collect())
+                .unwrap_or_default(),
+        },
+        ratings,
+        rating_keys: keys.join(" "),
+        rating_rank: rank.flatten(),
+        settlement: sel::latest_settlement(p).map(|s| SettlementCell {
+            amount: amount(Some(s.amount), unit),
+            yen: s.amount.saturating_mul(unit.yen()),
+            year: s.year.wareki(),
+            estimated: s.estimated,
+        }),
+        goal_keys: goals
+            .iter()
+            .map(|g| g.n.to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        goals,
+        account: p.doc.account.map(|a| AccountCell {
+            id: account_slug(a),
+            label: a.label(),
+            list: account_page(a),
+        }),
+    }
+}
+
+/// One link to a list page: for the home page, the series pages and the
+/// filters of `projects.html`.
+#[derive(Serialize, Clone)]
+pub(super) struct ListLink {
+    /// The filter value.
+    value: String,
+    /// Path from the site root.
+    href: String,
+    count: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct LevelLink {
+    rating: RatingView,
+    link: ListLink,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct PeriodLinks {
+    id: String,
+    label: String,
+    levels: Vec<LevelLink>,
+}
+
+#[derive(Serialize, Clone)]
+struct SeriesLinks {
+    id: String,
+    title: String,
+    count: usize,
+    periods: Vec<PeriodLinks>,
+}
+
+#[derive(Serialize, Clone)]
+struct GoalLink {
+    n: u8,
+    link: ListLink,
+}
+
+#[derive(Serialize, Clone)]
+struct AccountLink {
+    label: &'static str,
+    link: ListLink,
+}
+
+#[derive(Serialize, Clone)]
+struct DeptLink {
+    id: String,
+    name: String,
+    count: usize,
+}
+
+/// Every list page, grouped as the home page and the filters show them.
+#[derive(Serialize, Clone)]
+pub(super) struct ListIndex {
+    series: Vec<SeriesLinks>,
+    departments: Vec<DeptLink>,
+    sdgs: Vec<GoalLink>,
+    accounts: Vec<AccountLink>,
+}
+
+/// The links to the rating pages of each period of `series`, with counts
+/// (the series page shows them beside its scale).
+pub(super) fn period_links(series: &Series) -> Vec<PeriodLinks> {
+    series
+        .doc
+        .periods
+        .iter()
+        .map(|per| PeriodLinks {
+            id: per.id.clone(),
+            label: per.label.clone(),
+            levels: sel::by_rating(series, &per.id)
+                .into_iter()
+                .filter_map(|l| {
+                    let href = rating_page(series, &per.id, &l.level.code)?;
+                    let slug = sel::level_slug(series, &l.level.code)?;
+                    Some(LevelLink {
+                        rating: level_view(l.level),
+                        link: ListLink {
+                            value: format!("{}/{}/{slug}", series.id, per.id),
+                            href,
+                            count: l.projects.len(),
+                        },
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// What one list page says it lists.
+#[derive(Serialize)]
+struct ListPage {
+    /// `rating`, `sdg` or `account`.
+    kind: &'static str,
+    series_id: Option<String>,
+    series_title: Option<String>,
+    period: Option<String>,
+    rating: Option<RatingView>,
+    goal: Option<u8>,
+    account: Option<&'static str>,
+    rows: Vec<ListRow>,
+}
+
+/// `projects.html` and every list page; returns the index of the list
+/// pages for the home page.
+pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
+    let rows: Vec<ListRow> = content
+        .projects()
+        .map(|(s, p)| row(content, s, p))
+        .collect();
+    let by_id: BTreeMap<&str, &ListRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    let pick = |ps: &mut dyn Iterator<Item = &Project>| -> Vec<ListRow> {
+        ps.filter_map(|p| by_id.get(p.id.as_str()).map(|r| (*r).clone()))
+            .collect()
+    };
+
+    let page = |r: &mut Pages, path: &str, view: ListPage| {
+        r.page(
+            path,
+            "list.html",
+            minijinja::context! { list => Value::from_serialize(&view) },
+        );
+    };
+
+    let mut series_links = Vec::new();
+    for series in &content.series {
+        for per in &series.doc.periods {
+            for l in sel::by_rating(series, &per.id) {
+                let Some(path) = rating_page(series, &per.id, &l.level.code) else {
+                    continue;
+                };
+                let view = ListPage {
+                    kind: "rating",
+                    series_id: Some(series.id.clone()),
+                    series_title: Some(series.doc.title.clone()),
+                    period: Some(per.label.clone()),
+                    rating: Some(level_view(l.level)),
+                    goal: None,
+                    account: None,
+                    rows: pick(&mut l.projects.iter().copied()),
+                };
+                page(r, &path, view);
+            }
+        }
+        series_links.push(SeriesLinks {
+            id: series.id.clone(),
+            title: series.doc.title.clone(),
+            count: series.projects.len(),
+            periods: period_links(series),
+        });
+    }
+
+    let mut sdgs = Vec::new();
+    for (n, hits) in sel::by_goal(content) {
+        let path = sdg_page(n);
+        let view = ListPage {
+            kind: "sdg",
+            series_id: None,
+            series_title: None,
+            period: None,
+            rating: None,
+            goal: Some(n),
+            account: None,
+            rows: pick(&mut hits.iter().map(|h| h.project)),
+        };
+        page(r, &path, view);
+        sdgs.push(GoalLink {
+            n,
+            link: ListLink {
+                value: n.to_string(),
+                href: path,
+                count: hits.len(),
+            },
+        });
+    }
+
+    let mut accounts = Vec::new();
+    for (a, ps) in sel::by_account(content) {
+        let path = account_page(a);
+        let view = ListPage {
+            kind: "account",
+            series_id: None,
+            series_title: None,
+            period: None,
+            rating: None,
+            goal: None,
+            account: Some(a.label()),
+            rows: pick(&mut ps.iter().map(|(_, p)| *p)),
+        };
+        page(r, &path, view);
+        accounts.push(AccountLink {
+            label: a.label(),
+            link: ListLink {
+                value: account_slug(a).to_string(),
+                href: path,
+                count: ps.len(),
+            },
+        });
+    }
+
+    let mut dept_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for row in &rows {
+        *dept_counts.entry(row.department.id.as_str()).or_default() += 1;
+    }
+    let departments = content
+        .org
+        .departments
+        .iter()
+        .filter_map(|d| {
+            dept_counts.get(d.id.as_str()).map(|&count| DeptLink {
+                id: d.id.clone(),
+                name: d.current_name().to_string(),
+                count,
+            })
+        })
+        .collect();
+
+    let index = ListIndex {
+        series: series_links,
+        departments,
+        sdgs,
+        accounts,
+    };
+    r.page(
+        "projects.html",
+        "projects.html",
+        minijinja::context! {
+            rows => Value::from_serialize(&rows),
+            lists => Value::from_serialize(&index),
+        },
+    );
+    index
+}
