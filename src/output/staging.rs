@@ -413,14 +413,36 @@ fn sweep(parent: &Path, name: &str) -> Vec<PathBuf> {
         } else if has_marker(&dir) {
             unlocked(&dir.join(MARKER))
         } else {
-            // Killed before it wrote its marker: only an empty folder.
-            fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_none())
+            // Killed before its marker was written: nothing in it but, at
+            // most, the marker file it had just created.
+            unmarked_and_empty(&dir)
         };
         if dead && remove_tree(&dir).is_ok() {
             removed.push(dir);
         }
     }
     removed
+}
+
+/// A folder holding nothing, or only a marker file shorter than the
+/// marker's text (a build killed between creating and writing it).
+fn unmarked_and_empty(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let mut n = 0;
+    for e in entries {
+        let Ok(e) = e else { return false };
+        n += 1;
+        let short_marker = e.file_name() == MARKER
+            && e.file_type().is_ok_and(|t| t.is_file())
+            && e.metadata()
+                .is_ok_and(|m| m.len() < MARKER_TEXT.len() as u64);
+        if n > 1 || !short_marker {
+            return false;
+        }
+    }
+    true
 }
 
 /// No running build holds the lock on `marker`.

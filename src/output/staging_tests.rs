@@ -162,6 +162,10 @@ fn leftovers_of_dead_builds_are_swept_live_ones_kept() {
     let half = d.path().join(".out.staging-999999997");
     fs::create_dir_all(half.join("projects/empty")).expect("mkdir");
     fs::write(half.join(MARKER), MARKER_TEXT).expect("marker");
+    // Killed between creating its marker and writing it.
+    let unwritten = d.path().join(".out.staging-999999996");
+    fs::create_dir(&unwritten).expect("mkdir");
+    fs::write(unwritten.join(MARKER), "").expect("empty marker");
     // An old folder of a process that is gone.
     let old = d.path().join(".out.old-999999998");
     fs::create_dir(&old).expect("mkdir");
@@ -184,7 +188,10 @@ fn leftovers_of_dead_builds_are_swept_live_ones_kept() {
             .expect("canon")
             .join(p.file_name().expect("name"))
     };
-    assert_eq!(cleaned, vec![canon(&old), canon(&half), canon(&dead)]);
+    assert_eq!(
+        cleaned,
+        vec![canon(&old), canon(&unwritten), canon(&half), canon(&dead)]
+    );
     assert!(live.join(MARKER).exists());
     assert!(foreign.join("keep").exists());
     drop(s);
