@@ -230,7 +230,7 @@ pub(super) fn view(
         .collect();
     let cost_chart = timed(chart_time, || {
         crate::charts::cost_chart(
-            &format!("{}の経費の推移", d.name),
+            "経費の推移",
             unit.label(),
             &cost_points,
         )
