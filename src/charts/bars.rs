@@ -165,14 +165,30 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
                 false,
             );
         } else {
-            scene.text(x, y + 10, item.text.as_str(), TEXT_SIZE, HPos::Left, TEXT, false);
+            scene.text(
+                x,
+                y + 10,
+                item.text.as_str(),
+                TEXT_SIZE,
+                HPos::Left,
+                TEXT,
+                false,
+            );
         }
         x += w + 16;
     }
     y += line_h + 4;
 
     if let Some(caption) = &spec.unit_caption {
-        scene.text(PAD, y + 9, caption.as_str(), TEXT_SIZE, HPos::Left, MUTED, false);
+        scene.text(
+            PAD,
+            y + 9,
+            caption.as_str(),
+            TEXT_SIZE,
+            HPos::Left,
+            MUTED,
+            false,
+        );
         y += 18;
     }
 
@@ -241,7 +257,15 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
                 for (k, ch) in chars.iter().enumerate() {
                     let ch = if *ch == 'ー' { '｜' } else { *ch };
                     let yk = y0 + k as i32 * 16;
-                    scene.text(cx, yk, ch.to_string(), TEXT_SIZE, HPos::Center, MUTED, false);
+                    scene.text(
+                        cx,
+                        yk,
+                        ch.to_string(),
+                        TEXT_SIZE,
+                        HPos::Center,
+                        MUTED,
+                        false,
+                    );
                 }
             }
             continue;

@@ -229,11 +229,7 @@ pub(super) fn view(
         })
         .collect();
     let cost_chart = timed(chart_time, || {
-        crate::charts::cost_chart(
-            "経費の推移",
-            unit.label(),
-            &cost_points,
-        )
+        crate::charts::cost_chart("経費の推移", unit.label(), &cost_points)
     });
     let evaluations = series
         .doc
