@@ -45,6 +45,8 @@ pub enum Stop {
 pub struct Built {
     /// Number of projects.
     pub projects: usize,
+    /// Whether the site had a base URL.
+    pub has_base_url: bool,
     /// The swap: where the output went, and any previous output left behind.
     pub commit: Commit,
     /// Leftovers of earlier, killed builds that were removed first.
@@ -61,13 +63,14 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
     }
     let mut stage = Staging::new(&o.output, &protected).map_err(Stop::Refused)?;
     let cleaned = std::mem::take(&mut stage.cleaned);
-    let n = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)
+    let made = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)
         .map_err(Stop::Failed)?;
     let t = Instant::now();
     let commit = stage.commit().map_err(Stop::Swap)?;
     timings.phase("swap", t);
     Ok(Built {
-        projects: n,
+        projects: made.projects,
+        has_base_url: made.has_base_url,
         commit,
         cleaned,
     })
@@ -96,6 +99,9 @@ pub fn run(o: &Options) -> ExitCode {
                     "warning: 新しいサイトに入れ替えましたが、以前の出力 {} を削除できませんでした: {e}",
                     old.display()
                 );
+            }
+            if !o.quiet && !b.has_base_url {
+                eprintln!("{}", pipeline::NO_BASE_URL_WARNING);
             }
             if !o.quiet {
                 let shown = if o.output.is_symlink() {

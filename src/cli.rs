@@ -118,6 +118,9 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Check { content, format } => match crate::pipeline::check(&content) {
             Ok(c) => {
+                if !cli.quiet && !c.has_base_url {
+                    eprintln!("{}", crate::pipeline::NO_BASE_URL_WARNING);
+                }
                 if !cli.quiet {
                     eprintln!(
                         "問題はありません: {} 件の事業、{} のシリーズ、{} の課",

@@ -423,15 +423,26 @@ fn run(
     Ok(count)
 }
 
+/// What a build made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Made {
+    /// Number of projects.
+    pub projects: usize,
+    /// Whether the site had a base URL (`site.yaml` or `--base-url`):
+    /// without one there is no sitemap, no canonical URL, and 404.html
+    /// cannot link to the site's top page.
+    pub has_base_url: bool,
+}
+
 /// Builds the content folder `root` into `sink`. `base_url` overrides
-/// `site.yaml`'s. Returns the number of projects.
+/// `site.yaml`'s.
 pub fn build(
     root: &Path,
     theme: &Theme,
     base_url: Option<&str>,
     sink: &dyn Sink,
     t: &mut Timings,
-) -> Result<usize, Failure> {
+) -> Result<Made, Failure> {
     let start = Instant::now();
     let mut diags = Diagnostics::default();
     let skeleton = load::skeleton(root, &mut diags);
@@ -439,8 +450,9 @@ pub fn build(
     if let (Some(c), Some(b)) = (cx.as_mut(), base_url) {
         c.site.base_url = Some(b.to_string());
     }
+    let has_base_url = cx.as_ref().is_some_and(|c| c.site.base_url.is_some());
     t.phase("site-files", start);
-    run(
+    let projects = run(
         &Source::Disk {
             root,
             skeleton: &skeleton,
@@ -450,8 +462,16 @@ pub fn build(
         theme,
         sink,
         t,
-    )
+    )?;
+    Ok(Made {
+        projects,
+        has_base_url,
+    })
 }
+
+/// The warning `build` and `check` print once when the site has no base
+/// URL (it is not an error: a site without one works, minus these).
+pub const NO_BASE_URL_WARNING: &str = "warning: 公開URL（base_url）が設定されていません\n  = ヒント: このままでは sitemap.xml を書き出さず、canonical と OGP の URL も入りません。404.html からはサイトのトップページへリンクできず、サーバーのトップページ（/）へのリンクだけになります。公開する前に site.yaml の base_url か build の --base-url に公開URL（例: https://city.example/hyoka/）を書いてください";
 
 /// What `check` found in a good content folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -462,6 +482,8 @@ pub struct Checked {
     pub series: usize,
     /// Departments (課).
     pub departments: usize,
+    /// Whether `site.yaml` sets a base URL.
+    pub has_base_url: bool,
 }
 
 /// Checks the content folder `root` without building: every problem of
@@ -472,6 +494,7 @@ pub fn check(root: &Path) -> Result<Checked, Diagnostics> {
         projects: pass.projects.iter().map(Vec::len).sum(),
         series: content.series.len(),
         departments: content.org.departments.len(),
+        has_base_url: content.site.base_url.is_some(),
     })
 }
 

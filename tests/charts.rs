@@ -473,10 +473,39 @@ fn titles_and_labels_are_escaped() {
         let doc = parse(&svg);
         let (_, title) = child_text(&doc, "title").unwrap();
         assert_eq!(title, evil);
-        // The visible title keeps the text too (wrapped over lines).
+        // No title is drawn: the page shows it once, as the figure caption.
         let visible: String = texts(&doc).concat();
-        assert!(visible.contains("<script>"), "{visible}");
+        assert!(!visible.contains("<script>"), "{visible}");
         assert!(doc.descendants().all(|n| !n.has_tag_name("script")));
+    }
+}
+
+/// Issue 14: a chart is shown at most 400 px wide (its viewBox width, never
+/// stretched) and at least 358 px on a 390 px phone, so every text of
+/// 14-16 units renders at 12.5-16 px; no chart draws its title, which
+/// would say again what the page's figure caption says.
+#[test]
+fn chart_text_is_14_to_16_units_and_no_title_is_drawn() {
+    let title = "グラフの題名";
+    let mut charts = all_charts(title);
+    // Years without data and a missing middle figure: the small marks.
+    let mut sparse = costs();
+    sparse[1].settlement = None;
+    sparse.push(cost("R2", None, None, None));
+    charts.push(cost_chart(title, "千円", &sparse).expect("cost chart"));
+    for svg in charts {
+        let doc = parse(&svg);
+        let root = doc.root_element();
+        assert!(
+            root.attribute("viewBox")
+                .is_some_and(|v| v.starts_with("0 0 400 ")),
+            "{svg}"
+        );
+        for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let size = num_attr(&n, "font-size");
+            assert!((14.0..=16.0).contains(&size), "{size}: {n:?}");
+            assert_ne!(n.text(), Some(title), "title drawn: {svg}");
+        }
     }
 }
 

@@ -189,9 +189,13 @@ fn links_inside_the_folder_are_followed() {
 
     let r = run(dir.path(), &["check"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // The fixture has no base_url: one warning, then the result.
     assert_eq!(
         r.stderr,
-        "問題はありません: 4 件の事業、2 のシリーズ、3 の課\n"
+        format!(
+            "{}\n問題はありません: 4 件の事業、2 のシリーズ、3 の課\n",
+            hyoka::pipeline::NO_BASE_URL_WARNING
+        )
     );
 }
 

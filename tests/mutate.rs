@@ -342,7 +342,7 @@ fn run_pipeline(root: &Path, theme: &Arc<Theme>) -> Outcome {
     let build = guarded(TIME_BOUND, move || {
         let sink = Memory::default();
         let n = pipeline::build(&r, &theme, None, &sink, &mut Timings::default())?;
-        Ok((n, sink.into_files()))
+        Ok((n.projects, sink.into_files()))
     });
     Outcome {
         check,

@@ -37,7 +37,7 @@ fn disk_and_memory_sources_build_the_same_site() {
     let sink = Memory::default();
     let n = pipeline::build(&root, &theme, None, &sink, &mut Timings::default())
         .unwrap_or_else(|_| panic!("shipped content builds"));
-    assert_eq!(n, 84);
+    assert_eq!(n.projects, 84);
     let from_disk: BTreeMap<String, Vec<u8>> = sink
         .into_files()
         .into_iter()

@@ -38,8 +38,8 @@ fn minimal_site_pages_and_snapshots() {
         "404.html",
         "departments.html",
         "downloads.html",
-        "sitemap.xml",
         "static/style.css",
+        "static/print.css",
         "projects/alpha.html",
         "projects/script-name.html",
         "departments/somu.html",
@@ -152,12 +152,63 @@ fn links_are_relative_and_resolve() {
         }
     }
     let not_found = read(&out.join("404.html"));
-    assert!(not_found.contains("href=\"https://city.example/hyoka/static/style.css\""));
+    // Styled at any depth: its CSS is inline, no stylesheet to find.
+    assert!(not_found.contains("<style>"), "{not_found}");
+    assert!(!not_found.contains("rel=\"stylesheet\""), "{not_found}");
     assert!(not_found.contains("href=\"https://city.example/hyoka/index.html\""));
     let sitemap = read(&out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://city.example/hyoka/projects/alpha.html</loc>"));
+    // Every <loc> is absolute (the sitemap protocol allows no other).
+    for loc in sitemap.split("<loc>").skip(1) {
+        assert!(loc.starts_with("https://city.example/hyoka/"), "{loc}");
+    }
     assert!(read(&out.join("index.html"))
         .contains("<link rel=\"canonical\" href=\"https://city.example/hyoka/index.html\">"));
+}
+
+/// Issue 14: without a base URL there is no sitemap (its URLs must be
+/// absolute), 404.html links only to the server's top page and says why,
+/// and `build` and `check` warn once on stderr without failing.
+#[test]
+fn without_base_url_no_sitemap_and_a_self_contained_404() {
+    let dir = fixture("minimal");
+    let out = dir.path().join("out-nobase");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_hyoka"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs hyoka");
+        assert!(o.status.success(), "{o:?}");
+        String::from_utf8(o.stderr).expect("utf-8")
+    };
+    let out_s = out.to_str().expect("utf-8 path");
+    for stderr in [run(&["build", "--output", out_s]), run(&["check"])] {
+        assert_eq!(
+            stderr
+                .matches("公開URL（base_url）が設定されていません")
+                .count(),
+            1,
+            "{stderr}"
+        );
+        assert!(stderr.contains("sitemap.xml を書き出さず"), "{stderr}");
+    }
+    assert!(!out.join("sitemap.xml").exists());
+    let not_found = read(&out.join("404.html"));
+    assert!(not_found.contains("<style>"), "{not_found}");
+    let links = hrefs(&not_found);
+    assert_eq!(links, ["/"], "{not_found}");
+    assert!(not_found.contains("サーバーのトップページ"), "{not_found}");
+    // With a base URL: no warning.
+    let stderr = run(&[
+        "build",
+        "--output",
+        out_s,
+        "--base-url",
+        "https://city.example/hyoka/",
+    ]);
+    assert!(!stderr.contains("base_url"), "{stderr}");
+    assert!(out.join("sitemap.xml").exists());
 }
 
 #[test]
@@ -294,7 +345,7 @@ fn ict_series_reproduces_tables_3_1_and_3_2() {
     let v3 = "3. 情報セキュリティレベルの維持・向上による信頼性の確保";
     let c = |a: &str, b: &str| {
         format!(
-            "<td class=\"num\">{a}</td><td class=\"num\">{b}</td><td class=\"num\">0件 (0%)</td><td class=\"num\">0件 (0%)</td><td class=\"num\">100%</td>"
+            "<td class=\"num\" data-label=\"A評価\">{a}</td><td class=\"num\" data-label=\"B評価\">{b}</td><td class=\"num\" data-label=\"C評価\">0件 (0%)</td><td class=\"num\" data-label=\"D評価\">0件 (0%)</td><td class=\"num\" data-label=\"AまたはB評価の割合\">100%</td>"
         )
     };
     let (t31, t32) = main.split_at(main.find("総括の評価結果").expect("総括 table"));
@@ -306,7 +357,7 @@ fn ict_series_reproduces_tables_3_1_and_3_2() {
     assert!(t31.contains(&row(v2, &c("32件 (91%)", "3件 (9%)"))));
     assert!(t31.contains(&row(v3, &c("2件 (67%)", "1件 (33%)"))));
     // 図3-1: 50 A + 7 B = 57, the electronic blackboards not rated.
-    assert!(t31.contains("<tr class=\"total\"><th scope=\"row\">合計</th><td class=\"num\">50件 (88%)</td><td class=\"num\">7件 (12%)</td>"));
+    assert!(t31.contains("<tr class=\"total\"><th scope=\"row\">合計</th><td class=\"num\" data-label=\"A評価\">50件 (88%)</td><td class=\"num\" data-label=\"B評価\">7件 (12%)</td>"));
     // 表3-2 (総括)
     assert!(
         t32.contains(&row(v1, &c("18件 (90%)", "2件 (10%)"))),
@@ -314,5 +365,5 @@ fn ict_series_reproduces_tables_3_1_and_3_2() {
     );
     assert!(t32.contains(&row(v2, &c("31件 (89%)", "4件 (11%)"))));
     assert!(t32.contains(&row(v3, &c("2件 (67%)", "1件 (33%)"))));
-    assert!(t32.contains("<tr class=\"total\"><th scope=\"row\">合計</th><td class=\"num\">51件 (88%)</td><td class=\"num\">7件 (12%)</td>"));
+    assert!(t32.contains("<tr class=\"total\"><th scope=\"row\">合計</th><td class=\"num\" data-label=\"A評価\">51件 (88%)</td><td class=\"num\" data-label=\"B評価\">7件 (12%)</td>"));
 }

@@ -13,6 +13,11 @@ use super::scene::{BarStyle, Scene};
 use super::text::text_width;
 use super::{PAD, WIDTH};
 
+/// Size of every text in these charts: shown at most 400 px wide (the
+/// theme never stretches a chart beyond its own width) and at least 358 px
+/// on a 390 px phone, 14 units render at 12.5-14 px.
+const TEXT_SIZE: f64 = 14.0;
+
 /// Height of the plot area of bar-over-year charts.
 const PLOT_HEIGHT: i32 = 200;
 
@@ -125,20 +130,20 @@ pub(super) struct GroupedSpec<'a> {
     pub(super) groups: Vec<GroupData<'a>>,
 }
 
-/// Draws a bar chart over years: title, legend, unit, value axis, then
+/// Draws a bar chart over years: legend, unit, value axis, then
 /// each year's bars (a missing figure marked, a year without any written
 /// out).
 pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
     let mut scene = Scene::default();
+    // No visible title: the page shows it as the figure's caption (the
+    // SVG's <title> says the same).
     let mut y = PAD;
-    scene.title(spec.title, &mut y);
-    y += 4;
 
     // Legend, wrapped by estimated widths.
     let mut x = PAD;
     let line_h = 20;
     for item in &spec.legend {
-        let tw = text_width(&item.text, 13.0).ceil() as i32;
+        let tw = text_width(&item.text, TEXT_SIZE).ceil() as i32;
         let w = if item.swatch.is_some() {
             14 + 6 + tw
         } else {
@@ -154,21 +159,37 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
                 x + 20,
                 y + 10,
                 item.text.as_str(),
-                13.0,
+                TEXT_SIZE,
                 HPos::Left,
                 TEXT,
                 false,
             );
         } else {
-            scene.text(x, y + 10, item.text.as_str(), 13.0, HPos::Left, TEXT, false);
+            scene.text(
+                x,
+                y + 10,
+                item.text.as_str(),
+                TEXT_SIZE,
+                HPos::Left,
+                TEXT,
+                false,
+            );
         }
         x += w + 16;
     }
     y += line_h + 4;
 
     if let Some(caption) = &spec.unit_caption {
-        scene.text(PAD, y + 8, caption.as_str(), 12.0, HPos::Left, MUTED, false);
-        y += 16;
+        scene.text(
+            PAD,
+            y + 9,
+            caption.as_str(),
+            TEXT_SIZE,
+            HPos::Left,
+            MUTED,
+            false,
+        );
+        y += 18;
     }
 
     // Value axis.
@@ -182,7 +203,7 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
     let tick_labels: Vec<String> = ticks.iter().map(|&t| axis.label(t)).collect();
     let label_w = tick_labels
         .iter()
-        .map(|s| text_width(s, 12.0))
+        .map(|s| text_width(s, TEXT_SIZE))
         .fold(0.0, f64::max)
         .ceil() as i32;
 
@@ -200,7 +221,7 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
         if t != 0.0 {
             scene.rect(left, ty, right, ty + 1, GRID);
         }
-        scene.text(left - 6, ty, label, 12.0, HPos::Right, MUTED, false);
+        scene.text(left - 6, ty, label, TEXT_SIZE, HPos::Right, MUTED, false);
     }
 
     let n = spec.groups.len().max(1) as f64;
@@ -214,16 +235,11 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
         let total = bar_w * k;
         let bx0 = gx0 + (group_w - total) / 2.0;
 
-        let label_size = if text_width(g.label, 13.0) > group_w - 2.0 {
-            11.0
-        } else {
-            13.0
-        };
         scene.text(
             cx,
             bottom + 14,
             g.label,
-            label_size,
+            TEXT_SIZE,
             HPos::Center,
             TEXT,
             false,
@@ -231,17 +247,25 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
 
         if g.is_empty() {
             let mid = (top + bottom) / 2;
-            if text_width(NO_DATA, 12.0) <= group_w - 4.0 {
-                scene.text(cx, mid, NO_DATA, 12.0, HPos::Center, MUTED, false);
+            if text_width(NO_DATA, TEXT_SIZE) <= group_w - 4.0 {
+                scene.text(cx, mid, NO_DATA, TEXT_SIZE, HPos::Center, MUTED, false);
             } else {
                 // Too narrow: written vertically (縦書き), one upright
                 // character under the other, the long vowel mark turned.
                 let chars: Vec<char> = NO_DATA.chars().collect();
-                let y0 = mid - (chars.len() as i32 - 1) * 13 / 2;
+                let y0 = mid - (chars.len() as i32 - 1) * 16 / 2;
                 for (k, ch) in chars.iter().enumerate() {
                     let ch = if *ch == 'ー' { '｜' } else { *ch };
-                    let yk = y0 + k as i32 * 13;
-                    scene.text(cx, yk, ch.to_string(), 12.0, HPos::Center, MUTED, false);
+                    let yk = y0 + k as i32 * 16;
+                    scene.text(
+                        cx,
+                        yk,
+                        ch.to_string(),
+                        TEXT_SIZE,
+                        HPos::Center,
+                        MUTED,
+                        false,
+                    );
                 }
             }
             continue;
@@ -259,7 +283,7 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
                     highest = highest.min(vy);
                 }
                 Some(_) => {
-                    scene.text(scx, zero_y - 9, "0", 13.0, HPos::Center, MUTED, false);
+                    scene.text(scx, zero_y - 9, "0", TEXT_SIZE, HPos::Center, MUTED, false);
                     highest = highest.min(zero_y - 16);
                 }
                 None => {
@@ -267,7 +291,7 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
                         scx,
                         zero_y - 9,
                         MISSING_MARK,
-                        13.0,
+                        TEXT_SIZE,
                         HPos::Center,
                         MUTED,
                         false,
@@ -281,7 +305,7 @@ pub(super) fn grouped_chart(spec: &GroupedSpec) -> String {
                 cx,
                 highest - 9,
                 above.as_str(),
-                12.0,
+                TEXT_SIZE,
                 HPos::Center,
                 TEXT,
                 true,

@@ -11,8 +11,11 @@
 //! one pass: the root element gets `role="img"`, `aria-labelledby` pointing
 //! at a `<title>` and a `<desc>` that says every number in words, a `viewBox`
 //! without a fixed size (the page's CSS sizes the chart, e.g.
-//! `svg.hyoka-chart { width: 100%; max-width: 36rem; height: auto }`) and one
-//! `font-family` for all text.
+//! `.chart svg { width: 100%; height: auto }` in a box at most 400 px wide:
+//! never stretched beyond its own width, so 14-unit text is 12.5-14 px from a
+//! 390 px phone up) and one `font-family` for all text. No title is drawn:
+//! the page shows it once, as the figure's caption, and the `<title>` says
+//! the same.
 //!
 //! Colours: text is `#1f2328` (15:1 on white) or `#59636e` (6:1); bars and
 //! lines are at least 3:1 against the white background (a level colour that is

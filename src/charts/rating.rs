@@ -24,9 +24,9 @@ use super::{PAD, WIDTH};
 /// "0件 (0%)".
 pub fn rating_chart(title: &str, dist: &Distribution) -> String {
     let mut scene = Scene::default();
-    let mut y = PAD;
-    scene.title(title, &mut y);
-    y += 6;
+    // No visible title: the page shows it as the figure's caption (the
+    // SVG's <title> says the same).
+    let mut y = PAD - 4;
 
     let names: Vec<String> = dist
         .levels
@@ -82,9 +82,9 @@ pub fn rating_chart(title: &str, dist: &Distribution) -> String {
     }
 
     let note = rating_note(dist);
-    for line in wrap(&note, f64::from(WIDTH - 2 * PAD), 12.0) {
-        scene.text(PAD, y + 8, line, 12.0, HPos::Left, MUTED, false);
-        y += 18;
+    for line in wrap(&note, f64::from(WIDTH - 2 * PAD), 14.0) {
+        scene.text(PAD, y + 9, line, 14.0, HPos::Left, MUTED, false);
+        y += 20;
     }
 
     let mut desc = String::with_capacity(64 * names.len() + note.len());

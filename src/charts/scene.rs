@@ -12,10 +12,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle};
 
-use super::color::{BACKGROUND, TEXT};
+use super::color::BACKGROUND;
 use super::svg::{finish_svg, FONT_SENTINEL};
-use super::text::wrap;
-use super::{PAD, WIDTH};
+use super::WIDTH;
 
 /// How a bar is drawn: series differ by more than colour.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -126,14 +125,6 @@ impl<'a> Scene<'a> {
             color,
             bold,
         }));
-    }
-
-    /// The chart's visible title, wrapped; advances `y`.
-    pub(super) fn title(&mut self, title: &str, y: &mut i32) {
-        for line in wrap(title, f64::from(WIDTH - 2 * PAD), 16.0) {
-            self.text(PAD, *y + 11, line, 16.0, HPos::Left, TEXT, true);
-            *y += 22;
-        }
     }
 
     /// Draws the scene with plotters and finishes the SVG.

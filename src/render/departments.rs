@@ -126,12 +126,7 @@ fn page(
             title: series.doc.title.clone(),
             periods: period_heads(series),
             rows: ps.iter().map(|p| project_row(content, series, p)).collect(),
-            summaries: summary_tables(
-                series,
-                &[],
-                &ps,
-                &format!("{}・{}", dept.current_name(), series.doc.title),
-            ),
+            summaries: summary_tables(series, &[], &ps),
             costs: costs(ps.iter().copied(), series.doc.money_unit, &mut overflow),
         });
     }

@@ -29,7 +29,7 @@ pub(super) fn series_summary(series: &Series, all: &[&Project]) -> HomeSeries {
         id: series.id.clone(),
         title: series.doc.title.clone(),
         count: series.projects.len(),
-        summaries: summary_tables(series, &[], all, &series.doc.title),
+        summaries: summary_tables(series, &[], all),
     }
 }
 

@@ -247,11 +247,7 @@ pub(super) fn view(
         })
         .collect();
     let cost_chart = timed(chart_time, || {
-        crate::charts::cost_chart(
-            &format!("{}の経費の推移", d.name),
-            unit.label(),
-            &cost_points,
-        )
+        crate::charts::cost_chart("経費の推移", unit.label(), &cost_points)
     });
     let evaluations = series
         .doc

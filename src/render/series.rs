@@ -71,7 +71,7 @@ fn page(
         .map(|g| (g.label.clone(), g.projects.clone()))
         .collect();
     let all: Vec<&Project> = series.projects.iter().collect();
-    let summaries = summary_tables(series, &group_lists, &all, &series.doc.title);
+    let summaries = summary_tables(series, &group_lists, &all);
     let mut overflow = None;
     let view = SeriesView {
         id: series.id.clone(),

@@ -1,6 +1,7 @@
 //! The pages a server and a crawler look for rather than a reader: the
 //! 404 page and the sitemap (`sitemap.xml`, split into numbered sitemaps
-//! with an index above [`SITEMAP_MAX`] URLs).
+//! with an index above [`SITEMAP_MAX`] URLs; written only with a base URL,
+//! as the protocol wants absolute URLs).
 //!
 //! Owns: the 404 page and the sitemap files. Must not: write anything
 //! (files go back to [`super::rest`]) or list a page that is not made.
@@ -45,7 +46,7 @@ fn sitemaps(
     Ok(files)
 }
 
-/// A sitemap index listing `locs` (absolute or relative sitemap URLs).
+/// A sitemap index listing `locs` (absolute sitemap URLs).
 fn sitemap_index(locs: &[String]) -> String {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -62,17 +63,27 @@ fn sitemap_index(locs: &[String]) -> String {
 /// Renders `404.html`.
 pub(super) fn not_found(r: &mut Pages) {
     // A server shows 404.html at whatever path was asked for, where relative
-    // links do not resolve: with a base URL, its links are absolute.
-    let root_404 = r.r.base_url.clone().unwrap_or_default();
-    let html =
-        r.r.page_at(root_404, "404.html", "404.html", minijinja::context! {});
+    // links do not resolve: the page carries its CSS inline, and its links
+    // are absolute (`base`, the base URL); without a base URL it has none
+    // but one to the server's top page ("/"), and says why.
+    let base = r.r.base_url.clone();
+    let root_404 = base.clone().unwrap_or_default();
+    let html = r.r.page_at(
+        root_404,
+        "404.html",
+        "404.html",
+        minijinja::context! { base => base },
+    );
     r.push("404.html".to_string(), html);
 }
 
 /// The sitemap of every HTML page made so far but 404, and of every
-/// project page.
+/// project page, with absolute URLs; none without a base URL (the sitemap
+/// protocol allows only absolute `<loc>`s).
 pub(super) fn sitemap(r: &mut Pages, content: &Content) {
-    let base = r.r.base_url.clone().unwrap_or_default();
+    let Some(base) = r.r.base_url.clone() else {
+        return;
+    };
     let mut locs: Vec<String> = r
         .files
         .iter()

@@ -120,6 +120,8 @@ pub(super) struct PeriodHead {
 #[derive(Serialize)]
 struct SummaryRow {
     label: String,
+    /// The chart's caption (also its SVG `<title>`).
+    title: String,
     dist: Distribution,
     chart: String,
 }
@@ -256,7 +258,6 @@ pub(super) fn summary_tables<'a>(
     series: &Series,
     groups: &[(String, Vec<&'a Project>)],
     all: &[&'a Project],
-    chart_title: &str,
 ) -> Vec<SummaryTable> {
     series
         .doc
@@ -264,7 +265,9 @@ pub(super) fn summary_tables<'a>(
         .iter()
         .map(|per| {
             let total = aggregate::distribution(series, &per.id, all.iter().copied());
-            let caption = format!("{}の評価結果（{}）", per.label, chart_title);
+            // The caption names the period only: the page's heading above
+            // names the series or department (the SVG's title is the same).
+            let caption = format!("{}の評価結果", per.label);
             SummaryTable {
                 period: per.label.clone(),
                 chart: Some(crate::charts::rating_chart(&caption, &total)),
@@ -273,11 +276,10 @@ pub(super) fn summary_tables<'a>(
                     .iter()
                     .map(|(label, ps)| {
                         let dist = aggregate::distribution(series, &per.id, ps.iter().copied());
+                        let title = format!("{}の評価結果（{label}）", per.label);
                         SummaryRow {
-                            chart: crate::charts::rating_chart(
-                                &format!("{}の評価結果（{label}）", per.label),
-                                &dist,
-                            ),
+                            chart: crate::charts::rating_chart(&title, &dist),
+                            title,
                             label: label.clone(),
                             dist,
                         }
