@@ -17,22 +17,20 @@ use super::table::table_schema;
 use super::tables::Table;
 use super::{DIR, FORMAT_VERSION};
 
-/// The public base URL, ending in `/`.
-fn base_url(content: &Content) -> Option<String> {
+/// The public base URL (`check` has refused one that does not parse).
+fn base_url(content: &Content) -> Option<crate::url::BaseUrl> {
     content
         .site
         .base_url
         .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(|u| format!("{}/", u.trim_end_matches('/')))
+        .and_then(|u| crate::url::base_url(u).ok())
 }
 
 /// URL of a file in `data/`: absolute with a base URL, else relative to
 /// `data/` (where the data package and catalogue live).
 pub(super) fn url(content: &Content, file: &str) -> String {
     match base_url(content) {
-        Some(b) => format!("{b}{DIR}/{file}"),
+        Some(b) => b.join(&format!("{DIR}/{file}")),
         None => file.to_string(),
     }
 }
@@ -144,7 +142,7 @@ pub(super) fn datapackage(content: &Content, created: &str, resources: Vec<Value
     }
     p.insert("keywords".into(), json!(keywords(content)));
     if let Some(b) = base_url(content) {
-        p.insert("homepage".into(), json!(b));
+        p.insert("homepage".into(), json!(b.as_str()));
     }
     p.insert(
         "licenses".into(),
@@ -277,7 +275,7 @@ pub(super) fn catalog(content: &Content, created: &str, sizes: &BTreeMap<String,
             }
             d.insert("language".into(), json!([site.language]));
             if let Some(b) = base_url(content) {
-                d.insert("landingPage".into(), json!(b));
+                d.insert("landingPage".into(), json!(b.as_str()));
             }
             d.insert("distribution".into(), Value::Array(distribution));
             Some(Value::Object(d))

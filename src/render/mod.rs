@@ -73,7 +73,7 @@ struct PageLink {
 pub struct Renderer {
     env: Environment<'static>,
     site: Value,
-    base_url: Option<String>,
+    base_url: Option<crate::url::BaseUrl>,
 }
 
 impl Renderer {
@@ -82,12 +82,12 @@ impl Renderer {
         let env = environment(theme)?;
         // Only sitemap, canonical and OGP use it; `--base-url` is already
         // in `content.site` (the build sets it there so the export sees it).
-        let base_url =
-            content
-                .site
-                .base_url
-                .clone()
-                .map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
+        // `check` has refused a base URL that does not parse.
+        let base_url = content
+            .site
+            .base_url
+            .as_deref()
+            .and_then(|b| crate::url::base_url(b).ok());
         let site = SiteView {
             title: content.site.title.clone(),
             municipality: content.site.municipality.clone(),
@@ -127,7 +127,7 @@ impl Renderer {
         template: &str,
         ctx: Value,
     ) -> Result<String, Diagnostic> {
-        let canonical = self.base_url.as_ref().map(|b| format!("{b}{path}"));
+        let canonical = self.base_url.as_ref().map(|b| b.join(path));
         let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, ..ctx };
         self.env
             .get_template(template)

@@ -63,7 +63,11 @@ fn sitemap_index(locs: &[String]) -> String {
 pub(super) fn not_found(r: &mut Pages) {
     // A server shows 404.html at whatever path was asked for, where relative
     // links do not resolve: with a base URL, its links are absolute.
-    let root_404 = r.r.base_url.clone().unwrap_or_default();
+    let root_404 =
+        r.r.base_url
+            .as_ref()
+            .map(|b| b.to_string())
+            .unwrap_or_default();
     let html =
         r.r.page_at(root_404, "404.html", "404.html", minijinja::context! {});
     r.push("404.html".to_string(), html);
@@ -72,14 +76,21 @@ pub(super) fn not_found(r: &mut Pages) {
 /// The sitemap of every HTML page made so far but 404, and of every
 /// project page.
 pub(super) fn sitemap(r: &mut Pages, content: &Content) {
-    let base = r.r.base_url.clone().unwrap_or_default();
+    let base =
+        r.r.base_url
+            .as_ref()
+            .map(|b| b.to_string())
+            .unwrap_or_default();
     let mut locs: Vec<String> = r
         .files
         .iter()
         .map(|f| f.path.clone())
         .filter(|p| p.ends_with(".html") && p != "404.html")
         .chain(content.projects().map(|(_, p)| project_page(&p.id)))
-        .map(|p| format!("{base}{p}"))
+        .map(|p| match &r.r.base_url {
+            Some(b) => b.join(&p),
+            None => p,
+        })
         .collect();
     locs.sort();
     match sitemaps(&r.r.env, &base, &locs, SITEMAP_MAX) {
