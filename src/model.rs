@@ -27,6 +27,13 @@ pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
 /// Largest staff number (正規職員 and その他職員, 人) `hyoka check` accepts.
 pub const MAX_STAFF: f64 = 10_000.0;
 
+/// SDG goal numbers run from 1 to this (17 goals). `hyoka check` enforces
+/// it and the schema states it.
+pub const SDG_GOAL_MAX: u8 = 17;
+
+/// At most this many goals in `sdgs.goals` (the sheet's 「最大3つ」).
+pub const MAX_SDG_GOALS: usize = 3;
+
 /// `content/site.yaml`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -701,11 +708,20 @@ pub struct Evaluator {
 pub struct Sdgs {
     /// 事業自体が貢献する項目 (goal numbers 1–17, at most 3).
     #[serde(default)]
-    #[schemars(title = "事業自体が貢献する項目（ゴール番号 1〜17、最大3つ）")]
+    #[schemars(
+        title = "事業自体が貢献する項目（ゴール番号 1〜17、最大3つ）",
+        length(max = MAX_SDG_GOALS),
+        inner(range(min = 1, max = SDG_GOAL_MAX)),
+        extend("uniqueItems" = true)
+    )]
     pub goals: Vec<u8>,
     /// 実施手法等の工夫により貢献できた項目 (optional).
     #[serde(default)]
-    #[schemars(title = "実施手法等の工夫により貢献できた項目（任意）")]
+    #[schemars(
+        title = "実施手法等の工夫により貢献できた項目（任意）",
+        inner(range(min = 1, max = SDG_GOAL_MAX)),
+        extend("uniqueItems" = true)
+    )]
     pub method_goals: Vec<u8>,
     /// どのように貢献したか.
     #[serde(default)]
