@@ -49,6 +49,8 @@ pub struct Built {
     pub commit: Commit,
     /// Leftovers of earlier, killed builds that were removed first.
     pub cleaned: Vec<PathBuf>,
+    /// Whether `data/catalog.json` was written (only with a base URL).
+    pub catalog: bool,
 }
 
 /// Builds `o.content` into `o.output`. On any failure the previous output
@@ -63,6 +65,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
     let cleaned = std::mem::take(&mut stage.cleaned);
     let n = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)
         .map_err(Stop::Failed)?;
+    let catalog = stage.has("data/catalog.json");
     let t = Instant::now();
     let commit = stage.commit().map_err(Stop::Swap)?;
     timings.phase("swap", t);
@@ -70,6 +73,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
         projects: n,
         commit,
         cleaned,
+        catalog,
     })
 }
 
@@ -95,6 +99,11 @@ pub fn run(o: &Options) -> ExitCode {
                 eprintln!(
                     "warning: 新しいサイトに入れ替えましたが、以前の出力 {} を削除できませんでした: {e}",
                     old.display()
+                );
+            }
+            if !o.quiet && !b.catalog {
+                eprintln!(
+                    "注意: 公開URL（base_url）がないため、data/catalog.json と data/catalog.jsonld は作りませんでした（データカタログのURLは絶対URLでなければなりません）\n  = ヒント: site.yaml に base_url: https://city.example/hyoka/ のように書くか、--base-url を指定してください"
                 );
             }
             if !o.quiet {

@@ -76,6 +76,33 @@ pub struct SiteDoc {
     #[serde(default = "default_language")]
     #[schemars(title = "言語")]
     pub language: String,
+    /// Who answers questions about the data (the catalogue's
+    /// `contactPoint`).
+    #[serde(default)]
+    #[schemars(title = "問い合わせ先（不明なら null）")]
+    pub contact: Option<Contact>,
+}
+
+/// The office that answers questions about the data. Fill in only what the
+/// publication states; leave the rest null.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Office (課) name.
+    #[serde(default)]
+    #[schemars(title = "担当課の名前", example = &"経営企画課")]
+    pub office: Option<String>,
+    /// E-mail address (without `mailto:`).
+    #[serde(default)]
+    #[schemars(
+        title = "メールアドレス",
+        regex(pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    )]
+    pub email: Option<String>,
+    /// Page with the office's contact details.
+    #[serde(default)]
+    #[schemars(title = "問い合わせ先のページのURL")]
+    pub url: Option<String>,
 }
 
 fn default_language() -> String {

@@ -38,8 +38,8 @@ mod files;
 mod project;
 mod slug;
 
-pub use docs::check_digit_ok;
 use docs::*;
+pub use docs::{check_digit_ok, email_ok};
 use files::*;
 use project::*;
 use slug::slug_error;
