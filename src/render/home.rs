@@ -56,6 +56,8 @@ pub(super) fn page(
             costs => Value::from_serialize(&all_costs),
             departments => Value::from_serialize(dept_rows),
             project_count => content.project_count(),
+            description => super::meta::site_description(content),
+            jsonld => r.dataset_ld.clone(),
         },
     );
 }

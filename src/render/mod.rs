@@ -17,6 +17,7 @@
 mod departments;
 mod downloads;
 mod home;
+mod meta;
 mod pages;
 mod project;
 mod series;
@@ -128,7 +129,13 @@ impl Renderer {
         ctx: Value,
     ) -> Result<String, Diagnostic> {
         let canonical = self.base_url.as_ref().map(|b| b.join(path));
-        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, ..ctx };
+        // OGP wants an absolute image URL; without a base URL the relative
+        // one still works for previews of a page on disk.
+        let og_image = match &self.base_url {
+            Some(b) => b.join(meta::OG_IMAGE),
+            None => format!("{root}{}", meta::OG_IMAGE),
+        };
+        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, og_image => og_image, ..ctx };
         self.env
             .get_template(template)
             .and_then(|t| t.render(full))
@@ -155,7 +162,11 @@ impl Renderer {
         let html = self.page(
             &path,
             "project.html",
-            minijinja::context! { project => Value::from_serialize(&view) },
+            minijinja::context! {
+                project => Value::from_serialize(&view),
+                description => meta::project_description(content, series, p),
+                jsonld => meta::project(self, content, series, p, &path),
+            },
         )?;
         Ok((path, html))
     }
@@ -171,6 +182,8 @@ struct Pages<'a> {
     r: &'a Renderer,
     diags: Diagnostics,
     files: Vec<OutFile>,
+    /// The site's schema.org `Dataset` (home and downloads pages).
+    dataset_ld: String,
 }
 
 impl Pages<'_> {
@@ -214,6 +227,7 @@ pub fn rest(
         r,
         diags: Diagnostics::default(),
         files: Vec::new(),
+        dataset_ld: meta::dataset(r, content, &input.downloads),
     };
     let home_series = series::pages(&mut r, content);
     let dept_rows = departments::pages(&mut r, content);
