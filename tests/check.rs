@@ -128,9 +128,9 @@ fn error_duplicate_key_at_the_duplicate() {
         "content/sample/bad.yaml:4:1: error: 「name」が同じ階層に2回書かれています（最初は 1 行目）\n  = ヒント: どちらか一方を消して、1つにまとめてください\n1 件のエラーがあります。\n"
     );
     // Nested, and the same key in another mapping is no duplicate.
-    let err = check_project(&format!(
-        "name: x\ndepartment: somu\ngroup: v1\nsource:\n  document: doc\n  page: 1\n  document: doc\n"
-    ));
+    let err = check_project(
+        "name: x\ndepartment: somu\ngroup: v1\nsource:\n  document: doc\n  page: 1\n  document: doc\n",
+    );
     assert!(
         err.starts_with("content/sample/bad.yaml:7:3: error: 「document」が同じ階層に2回書かれています（最初は 5 行目）"),
         "{err}"
