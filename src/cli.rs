@@ -53,7 +53,7 @@ pub enum Command {
         /// テーマのフォルダ（一部のテンプレートだけを上書きできます）
         #[arg(long)]
         theme: Option<PathBuf>,
-        /// 公開URL（sitemap.xml と canonical にだけ使います）
+        /// 公開URL（sitemap.xml、canonical・OGP、データカタログ catalog.json に使います）
         #[arg(long)]
         base_url: Option<String>,
     },
