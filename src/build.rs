@@ -51,6 +51,8 @@ pub struct Built {
     pub commit: Commit,
     /// Leftovers of earlier, killed builds that were removed first.
     pub cleaned: Vec<PathBuf>,
+    /// Whether `data/catalog.json` was written (only with a base URL).
+    pub catalog: bool,
 }
 
 /// Builds `o.content` into `o.output`. On any failure the previous output
@@ -65,6 +67,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
     let cleaned = std::mem::take(&mut stage.cleaned);
     let made = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)
         .map_err(Stop::Failed)?;
+    let catalog = stage.has("data/catalog.json");
     let t = Instant::now();
     let commit = stage.commit().map_err(Stop::Swap)?;
     timings.phase("swap", t);
@@ -73,6 +76,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
         has_base_url: made.has_base_url,
         commit,
         cleaned,
+        catalog,
     })
 }
 

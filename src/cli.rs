@@ -53,7 +53,7 @@ pub enum Command {
         /// テーマのフォルダ（一部のテンプレートだけを上書きできます）
         #[arg(long)]
         theme: Option<PathBuf>,
-        /// 公開URL（sitemap.xml と canonical にだけ使います）
+        /// 公開URL（sitemap.xml、canonical・OGP、データカタログ catalog.json に使います）
         #[arg(long)]
         base_url: Option<String>,
     },
@@ -89,12 +89,15 @@ pub enum Command {
         #[arg(long, default_value = "content")]
         content: PathBuf,
     },
-    /// JSON Schema を schema/ に書き出します（開発者向け）
+    /// JSON Schema を schema/ に書き出します（シリーズごとの事業のスキーマを含む。開発者向け）
     #[command(hide = true)]
     Schema {
         /// 書き出し先
         #[arg(long, default_value = "schema")]
         dir: PathBuf,
+        /// コンテンツのフォルダ（シリーズごとのスキーマは、その課・評価の記号・期間・資料から作ります）
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
     },
 }
 
@@ -179,20 +182,33 @@ pub fn run() -> ExitCode {
             name.as_deref(),
             cli.quiet,
         ),
-        Command::Schema { dir } => {
-            let result = std::fs::create_dir_all(&dir).and_then(|_| {
-                for (name, text) in crate::schema::all() {
-                    std::fs::write(dir.join(name), text)?;
-                }
-                Ok(())
-            });
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {}: {e}", dir.display());
-                    ExitCode::from(EXIT_IO)
-                }
-            }
+        Command::Schema { dir, content } => write_schemas(&dir, &content),
+    }
+}
+
+/// `hyoka schema`: the generic schemas and one project schema per series
+/// of `content` (whose site, departments and series must load cleanly).
+fn write_schemas(dir: &std::path::Path, content_dir: &std::path::Path) -> ExitCode {
+    let mut diags = crate::diag::Diagnostics::default();
+    let skeleton = crate::load::skeleton(content_dir, &mut diags);
+    let content = match skeleton.content() {
+        Some(c) if diags.is_empty() => c,
+        _ => {
+            print_diags(&diags, Format::Human);
+            return ExitCode::from(EXIT_CONTENT);
+        }
+    };
+    let result = std::fs::create_dir_all(dir.join(crate::schema::SERIES_DIR)).and_then(|_| {
+        for (name, text) in crate::schema::all_for(&content) {
+            std::fs::write(dir.join(name), text)?;
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            ExitCode::from(EXIT_IO)
         }
     }
 }

@@ -53,26 +53,42 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed, Diagnostic> {
             value,
             pos: PosMap::build(text),
         }),
-        Err(e) => {
-            let p = e
-                .location()
-                .map(|l| Pos {
-                    line: l.line(),
-                    col: l.column(),
-                })
-                .unwrap_or(Pos::START);
-            let msg = e.to_string();
-            let detail = excerpt(msg.split(" at line ").next().unwrap_or(&msg));
-            Err(Diagnostic::new(
-                file,
-                p,
-                format!("YAML の書き方に誤りがあります（{detail}）"),
-            )
-            .hint(
-                "字下げ（行頭の空白）の位置、「: 」の後の空白、引用符の閉じ忘れを確認してください",
-            ))
+        Err(e) if e.to_string().contains("duplicate entry with key") => {
+            match crate::posmap::first_duplicate_key(text) {
+                Some(d) => Err(Diagnostic::new(
+                    file,
+                    d.at,
+                    format!(
+                        "「{}」が同じ階層に2回書かれています（最初は {} 行目）",
+                        excerpt(&d.key),
+                        d.first.line
+                    ),
+                )
+                .hint("どちらか一方を消して、1つにまとめてください")),
+                None => Err(syntax_error(file, &e)),
+            }
         }
+        Err(e) => Err(syntax_error(file, &e)),
     }
+}
+
+/// A YAML syntax error as a diagnostic at its position.
+fn syntax_error(file: &Path, e: &serde_norway::Error) -> Diagnostic {
+    let p = e
+        .location()
+        .map(|l| Pos {
+            line: l.line(),
+            col: l.column(),
+        })
+        .unwrap_or(Pos::START);
+    let msg = e.to_string();
+    let detail = excerpt(msg.split(" at line ").next().unwrap_or(&msg));
+    Diagnostic::new(
+        file,
+        p,
+        format!("YAML の書き方に誤りがあります（{detail}）"),
+    )
+    .hint("字下げ（行頭の空白）の位置、「: 」の後の空白、引用符の閉じ忘れを確認してください")
 }
 
 /// How many structural problems of one file are reported: each costs one

@@ -100,9 +100,79 @@ pub fn markdown(src: &str) -> String {
     out
 }
 
+/// The text of markdown `src` without its markup, whitespace collapsed,
+/// cut to at most `max` characters (with `…` when cut): for
+/// `<meta name="description">`, `og:description` and JSON-LD. Raw HTML is
+/// kept as text (it is escaped where it is used).
+pub fn plain_text(src: &str, max: usize) -> String {
+    let mut text = String::new();
+    for ev in Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => text.push('\n'),
+            // The end of a block (paragraph, list item, cell…) separates
+            // words; the end of inline markup does not.
+            Event::End(t)
+                if !matches!(
+                    t,
+                    TagEnd::Emphasis
+                        | TagEnd::Strong
+                        | TagEnd::Strikethrough
+                        | TagEnd::Link
+                        | TagEnd::Image
+                ) =>
+            {
+                text.push(' ')
+            }
+            _ => {}
+        }
+    }
+    // A line break inside Japanese text is no space (「…目的とす\nる。」);
+    // between two ASCII words it is one.
+    let chars: Vec<char> = text.chars().collect();
+    let mut joined_lines = String::with_capacity(text.len());
+    for (n, &c) in chars.iter().enumerate() {
+        if c != '\n' {
+            joined_lines.push(c);
+            continue;
+        }
+        let before = joined_lines.trim_end().chars().last();
+        let after = chars[n + 1..].iter().find(|c| !c.is_whitespace());
+        if before.is_some_and(|b| b.is_ascii()) && after.is_some_and(|a| a.is_ascii()) {
+            joined_lines.push(' ');
+        }
+    }
+    let words: Vec<&str> = joined_lines.split_whitespace().collect();
+    let joined = words.join(" ");
+    if joined.chars().count() <= max {
+        return joined;
+    }
+    let mut cut: String = joined.chars().take(max.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_drops_markup_and_cuts() {
+        assert_eq!(
+            plain_text(
+                "**目的**は\n[市民](https://x.example/)の\n\n- 便利\n- <b>安全</b>",
+                120
+            ),
+            "目的は市民の 便利 <b>安全</b>"
+        );
+        assert_eq!(plain_text("open\ndata", 120), "open data");
+        assert_eq!(plain_text("あいうえおかきくけこ", 5), "あいうえ…");
+        assert_eq!(plain_text("あいうえお", 5), "あいうえお");
+        assert_eq!(plain_text("", 5), "");
+    }
 
     #[test]
     fn thousands_separators() {

@@ -27,6 +27,13 @@ pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
 /// Largest staff number (正規職員 and その他職員, 人) `hyoka check` accepts.
 pub const MAX_STAFF: f64 = 10_000.0;
 
+/// SDG goal numbers run from 1 to this (17 goals). `hyoka check` enforces
+/// it and the schema states it.
+pub const SDG_GOAL_MAX: u8 = 17;
+
+/// At most this many goals in `sdgs.goals` (the sheet's 「最大3つ」).
+pub const MAX_SDG_GOALS: usize = 3;
+
 /// `content/site.yaml`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +76,33 @@ pub struct SiteDoc {
     #[serde(default = "default_language")]
     #[schemars(title = "言語")]
     pub language: String,
+    /// Who answers questions about the data (the catalogue's
+    /// `contactPoint`).
+    #[serde(default)]
+    #[schemars(title = "問い合わせ先（不明なら null）")]
+    pub contact: Option<Contact>,
+}
+
+/// The office that answers questions about the data. Fill in only what the
+/// publication states; leave the rest null.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Office (課) name.
+    #[serde(default)]
+    #[schemars(title = "担当課の名前", example = &"経営企画課")]
+    pub office: Option<String>,
+    /// E-mail address (without `mailto:`).
+    #[serde(default)]
+    #[schemars(
+        title = "メールアドレス",
+        regex(pattern = r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    )]
+    pub email: Option<String>,
+    /// Page with the office's contact details.
+    #[serde(default)]
+    #[schemars(title = "問い合わせ先のページのURL")]
+    pub url: Option<String>,
 }
 
 fn default_language() -> String {
@@ -702,11 +736,20 @@ pub struct Evaluator {
 pub struct Sdgs {
     /// 事業自体が貢献する項目 (goal numbers 1–17, at most 3).
     #[serde(default)]
-    #[schemars(title = "事業自体が貢献する項目（ゴール番号 1〜17、最大3つ）")]
+    #[schemars(
+        title = "事業自体が貢献する項目（ゴール番号 1〜17、最大3つ）",
+        length(max = MAX_SDG_GOALS),
+        inner(range(min = 1, max = SDG_GOAL_MAX)),
+        extend("uniqueItems" = true)
+    )]
     pub goals: Vec<u8>,
     /// 実施手法等の工夫により貢献できた項目 (optional).
     #[serde(default)]
-    #[schemars(title = "実施手法等の工夫により貢献できた項目（任意）")]
+    #[schemars(
+        title = "実施手法等の工夫により貢献できた項目（任意）",
+        inner(range(min = 1, max = SDG_GOAL_MAX)),
+        extend("uniqueItems" = true)
+    )]
     pub method_goals: Vec<u8>,
     /// どのように貢献したか.
     #[serde(default)]

@@ -471,7 +471,7 @@ pub fn build(
 
 /// The warning `build` and `check` print once when the site has no base
 /// URL (it is not an error: a site without one works, minus these).
-pub const NO_BASE_URL_WARNING: &str = "warning: 公開URL（base_url）が設定されていません\n  = ヒント: このままでは sitemap.xml を書き出さず、canonical と OGP の URL も入りません。404.html からはサイトのトップページへリンクできず、サーバーのトップページ（/）へのリンクだけになります。公開する前に site.yaml の base_url か build の --base-url に公開URL（例: https://city.example/hyoka/）を書いてください";
+pub const NO_BASE_URL_WARNING: &str = "warning: 公開URL（base_url）が設定されていません\n  = ヒント: このままでは sitemap.xml とデータカタログ（data/catalog.json、data/catalog.jsonld）を書き出さず、canonical と OGP の URL も入りません。404.html からはサイトのトップページへリンクできず、サーバーのトップページ（/）へのリンクだけになります。公開する前に site.yaml の base_url か build の --base-url に公開URL（例: https://city.example/hyoka/）を書いてください";
 
 /// What `check` found in a good content folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

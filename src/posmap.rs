@@ -69,6 +69,8 @@ enum Frame {
     Map {
         path: YamlPath,
         key: Option<(String, Pos)>,
+        /// Scalar keys seen so far, with where each first appeared.
+        seen: HashMap<String, Pos>,
     },
     Seq {
         path: YamlPath,
@@ -81,6 +83,29 @@ struct Builder {
     stack: Vec<Frame>,
     values: HashMap<YamlPath, (Option<Pos>, Pos)>,
     root_done: bool,
+    duplicate: Option<DuplicateKey>,
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// Where it is written the second time.
+    pub at: Pos,
+    /// Where it was written first.
+    pub first: Pos,
+}
+
+/// The first key that `text` writes twice in the same mapping (scalar keys
+/// only), or `None`. The YAML parser stops at such a file and points at the
+/// mapping; this points at the duplicate itself.
+pub fn first_duplicate_key(text: &str) -> Option<DuplicateKey> {
+    let mut b = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    // A syntax error after the duplicate still leaves it found.
+    let _ = parser.load(&mut b, false);
+    b.duplicate
 }
 
 fn pos(m: Marker) -> Pos {
@@ -103,8 +128,23 @@ impl Builder {
                 self.values.insert(Vec::new(), (None, at));
                 Some(Vec::new())
             }
-            Some(Frame::Map { path, key }) => match key.take() {
+            Some(Frame::Map { path, key, seen }) => match key.take() {
                 None => {
+                    if let Some(k) = scalar {
+                        match seen.get(k) {
+                            Some(first) if self.duplicate.is_none() => {
+                                self.duplicate = Some(DuplicateKey {
+                                    key: k.to_string(),
+                                    at,
+                                    first: *first,
+                                });
+                            }
+                            Some(_) => {}
+                            None => {
+                                seen.insert(k.to_string(), at);
+                            }
+                        }
+                    }
                     *key = Some((scalar.unwrap_or("?").to_string(), at));
                     None
                 }
@@ -142,7 +182,11 @@ impl MarkedEventReceiver for Builder {
                 let path = self
                     .node(at, None)
                     .unwrap_or_else(|| vec![Seg::Key("?".into())]);
-                self.stack.push(Frame::Map { path, key: None });
+                self.stack.push(Frame::Map {
+                    path,
+                    key: None,
+                    seen: HashMap::new(),
+                });
             }
             Event::SequenceStart(..) => {
                 let path = self

@@ -76,10 +76,7 @@ pub fn project_text(
         .unwrap_or_default();
     let unit = series.doc.money_unit.label();
     let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "# yaml-language-server: $schema=../../schema/project.schema.json"
-    );
+    let _ = writeln!(t, "{}", crate::schema::project_schema_line(&series.id));
     let _ = writeln!(t, "# 新しい事業のファイルです。分からない値は null のままにし、notes に理由を書いてください。");
     let _ = writeln!(
         t,

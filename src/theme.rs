@@ -25,7 +25,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
 
 /// Static files of the default theme.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    embed!("static": "style.css", "lists.js", "print.css");
+    embed!("static": "style.css", "lists.js", "print.css", "og.png");
 
 /// A resolved theme: every template and static file by name.
 #[derive(Debug, Clone)]

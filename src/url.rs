@@ -90,12 +90,44 @@ pub fn safe_url(raw: &str) -> Result<&str, Refusal> {
     }
 }
 
-/// Checks a public base URL (`base_url` in `site.yaml`, `--base-url`): it
-/// passes [`safe_url`], is `http://` or `https://` with a host, and has no
-/// whitespace, control character, user name, query or fragment (page paths
-/// are appended to it). A missing trailing `/` is fine: it is added where
-/// the URL is used. The error is the reason, in Japanese, for a hint.
-pub fn base_url(raw: &str) -> Result<&str, &'static str> {
+/// A checked public base URL, parsed by the `url` crate (WHATWG URL
+/// Standard): `http` or `https`, with a host, its path ending in `/` (one is
+/// added when missing), so page paths join below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(url::Url);
+
+impl BaseUrl {
+    /// The URL as text (normalised: lowercase scheme and host, punycode,
+    /// percent-encoded path), ending in `/`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// `path` (a site-relative path hyoka made, such as
+    /// `projects/x.html`) resolved against the base.
+    pub fn join(&self, path: &str) -> String {
+        match self.0.join(path) {
+            Ok(u) => u.into(),
+            // Unreachable for hyoka's own paths; keep the plain sum.
+            Err(_) => format!("{}{path}", self.0),
+        }
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+/// Checks a public base URL (`base_url` in `site.yaml`, `--base-url`) and
+/// parses it: it passes [`safe_url`], is written `http://` or `https://`
+/// with a host, and has no whitespace, control character, backslash, user
+/// name, query or fragment (page paths are appended to it). A missing
+/// trailing `/` is added. This is the one place that decides what a base URL
+/// is; everything that makes an absolute URL uses [`BaseUrl::join`]. The
+/// error is the reason, in Japanese, for a hint.
+pub fn base_url(raw: &str) -> Result<BaseUrl, &'static str> {
     const NOT_HTTP: &str = "http:// か https:// で始まり、ホスト名のあるURLで書いてください（例: https://city.example/hyoka/）";
     if safe_url(raw).is_err() {
         return Err(NOT_HTTP);
@@ -104,6 +136,8 @@ pub fn base_url(raw: &str) -> Result<&str, &'static str> {
         return Err("空白や制御文字を含めないでください");
     }
     let lower = raw.to_ascii_lowercase();
+    // The URL Standard reads `https:city.example` and `https:///x` as
+    // hosts; a base URL is written out in full.
     let rest = if lower.starts_with("https://") {
         &raw["https://".len()..]
     } else if lower.starts_with("http://") {
@@ -111,22 +145,28 @@ pub fn base_url(raw: &str) -> Result<&str, &'static str> {
     } else {
         return Err(NOT_HTTP);
     };
+    if rest.contains('\\') {
+        return Err("\\ ではなく / で区切ってください");
+    }
     if rest.contains(['?', '#']) {
         return Err("? や # を含めないでください（ページのパスがURLの後ろにつながります）");
     }
-    let authority = rest.split(['/', '\\']).next().unwrap_or_default();
+    let authority = rest.split('/').next().unwrap_or_default();
     if authority.contains('@') {
         return Err("ユーザー名やパスワード（@ の前の部分）を含めないでください");
     }
-    let host = match authority.strip_prefix('[') {
-        // An IPv6 literal: `[::1]:8000`.
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.split(':').next().unwrap_or_default(),
-    };
-    if host.is_empty() {
+    if authority.is_empty() || authority.starts_with(':') {
         return Err(NOT_HTTP);
     }
-    Ok(raw)
+    let mut url = url::Url::parse(raw).map_err(|_| NOT_HTTP)?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(NOT_HTTP);
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(BaseUrl(url))
 }
 
 /// The scheme of `raw` as the gate reads it, lowercase; `None` when it has
@@ -344,8 +384,32 @@ mod tests {
             "http://[::1]:8000/",
             "http://localhost:8000/",
         ] {
-            assert_eq!(base_url(ok), Ok(ok), "{ok}");
+            assert!(base_url(ok).is_ok(), "{ok}");
         }
+        for (raw, parsed) in [
+            ("https://city.example/hyoka", "https://city.example/hyoka/"),
+            ("HTTPS://City.Example/", "https://city.example/"),
+            ("http://city.example", "http://city.example/"),
+            (
+                "https://市役所.example/評価/",
+                "https://xn--7sto6a74d.example/%E8%A9%95%E4%BE%A1/",
+            ),
+        ] {
+            assert_eq!(
+                base_url(raw).map(|b| b.to_string()),
+                Ok(parsed.to_string()),
+                "{raw}"
+            );
+        }
+        let b = base_url("https://city.example/hyoka").expect("valid");
+        assert_eq!(
+            b.join("projects/x.html"),
+            "https://city.example/hyoka/projects/x.html"
+        );
+        assert_eq!(
+            b.join("data/catalog.json"),
+            "https://city.example/hyoka/data/catalog.json"
+        );
         for bad in [
             "javascript:alert(1)",
             "JavaScript:alert(1)",
@@ -365,6 +429,9 @@ mod tests {
             "https://city.example/ hyoka/",
             " https://city.example/",
             "https://city.example/\n",
+            "https://city.example\\hyoka/",
+            "https://exa mple.com/",
+            "https://[::1/",
             "mailto:a@b.example",
         ] {
             assert!(base_url(bad).is_err(), "{bad:?}");

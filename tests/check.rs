@@ -119,6 +119,25 @@ fn error_yaml_syntax() {
 }
 
 #[test]
+fn error_duplicate_key_at_the_duplicate() {
+    let err = check_project(&format!(
+        "name: x\ndepartment: somu\ngroup: v1\nname: y\n{OK_TAIL}"
+    ));
+    assert_eq!(
+        err,
+        "content/sample/bad.yaml:4:1: error: 「name」が同じ階層に2回書かれています（最初は 1 行目）\n  = ヒント: どちらか一方を消して、1つにまとめてください\n1 件のエラーがあります。\n"
+    );
+    // Nested, and the same key in another mapping is no duplicate.
+    let err = check_project(
+        "name: x\ndepartment: somu\ngroup: v1\nsource:\n  document: doc\n  page: 1\n  document: doc\n",
+    );
+    assert!(
+        err.starts_with("content/sample/bad.yaml:7:3: error: 「document」が同じ階層に2回書かれています（最初は 5 行目）"),
+        "{err}"
+    );
+}
+
+#[test]
 fn error_unknown_field_with_suggestion() {
     let err = check_project(&format!(
         "name: x\ndepartment: somu\ngroup: v1\nsumary: y\n{OK_TAIL}"
@@ -319,8 +338,10 @@ fn github_format_annotates_lines() {
 
 #[test]
 fn committed_schemas_match_the_types() {
-    for (name, generated) in hyoka::schema::all() {
-        let path = common::repo().join("schema").join(name);
+    let content = hyoka::pipeline::load(&common::repo().join("content"))
+        .unwrap_or_else(|d| panic!("{}", d.human()));
+    for (name, generated) in hyoka::schema::all_for(&content) {
+        let path = common::repo().join("schema").join(&name);
         let committed = fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == generated,

@@ -91,7 +91,7 @@ pub(super) const FILES: &[Meta] = &[
         title: "データパッケージ",
         format: "JSON（Frictionless Data Package）",
         mediatype: JSON,
-        description: "各CSVの列の型・単位・制約・キー、ライセンス、出典を機械可読な形で記述したもの（Frictionless Data Package v1）。frictionless validate で検証できます。",
+        description: "各CSVの列の型・単位・制約・キー、ライセンス、出典を機械可読な形で記述したもの（Frictionless Data Package v2）。frictionless validate で検証できます。",
     },
     Meta {
         file: "catalog.json",
@@ -99,7 +99,15 @@ pub(super) const FILES: &[Meta] = &[
         title: "データカタログ",
         format: "JSON（DCAT-US 1.1）",
         mediatype: JSON,
-        description: "CKAN などのデータカタログサイトが取り込むためのメタデータ（DCAT-US 1.1 の data.json 形式）。",
+        description: "CKAN などのデータカタログサイトが取り込むためのメタデータ（DCAT-US 1.1 の data.json 形式）。公開URL（base_url）を指定したときだけ作ります。",
+    },
+    Meta {
+        file: "catalog.jsonld",
+        name: "catalog-jsonld",
+        title: "データカタログ（DCAT）",
+        format: "JSON-LD（DCAT）",
+        mediatype: "application/ld+json",
+        description: "同じメタデータを W3C の DCAT 語彙の JSON-LD で記述したもの（ckanext-dcat などが取り込めます）。公開URL（base_url）を指定したときだけ作ります。",
     },
 ];
 

@@ -13,7 +13,9 @@
 //! - `data/datapackage.json`: Frictionless Data Package v1 describing the
 //!   five main CSVs (the per-project and per-department CSVs are subsets of
 //!   `projects.csv` with the same schema and are not listed as resources).
-//! - `data/catalog.json`: DCAT-US 1.1 catalogue for CKAN harvesters.
+//! - `data/catalog.json`: DCAT-US 1.1 catalogue for CKAN harvesters, and
+//!   `data/catalog.jsonld`, the same in W3C DCAT (JSON-LD), both only
+//!   with a base URL.
 //!
 //! Projects are exported one at a time ([`Exporter::project`]) and appended
 //! to the combined files in order ([`Streams`]), so a build never holds the
@@ -45,7 +47,8 @@ use crate::output::{Memory, OutFile, Sink, Stream};
 pub use files::{department_files, downloads, project_files, Download};
 
 use files::{data_path, department_csv, meta};
-use package::{catalog, datapackage, resource, url};
+pub use package::license_uri;
+use package::{catalog, catalog_jsonld, datapackage, resource, url};
 use table::{csv_header, csv_rows, write_csv};
 use tables::Table;
 
@@ -314,8 +317,12 @@ impl<'a> Streams<'a> {
             "datapackage.json",
             &datapackage(content, &ex.created, resources),
         )?;
-        let catalog = catalog(content, &ex.created, &sizes);
-        put_json(&mut sizes, "catalog.json", &catalog)?;
+        // Only with a base URL: a catalogue's URLs must be absolute.
+        if let Some(catalog) = catalog(content, &ex.created, &sizes) {
+            let jsonld = catalog_jsonld(content, &catalog, &sizes);
+            put_json(&mut sizes, "catalog.json", &catalog)?;
+            put_json(&mut sizes, "catalog.jsonld", &jsonld)?;
+        }
         Ok(sizes)
     }
 }

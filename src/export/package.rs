@@ -1,5 +1,5 @@
 //! The package and the catalogue: `data/datapackage.json` (Frictionless
-//! Data Package v1: every main CSV as a tabular resource with its Table
+//! Data Package v2: every main CSV as a table resource with its Table
 //! Schema, licence and sources) and `data/catalog.json` (DCAT-US 1.1, for
 //! CKAN harvesters), and the URLs both use.
 //!
@@ -17,22 +17,20 @@ use super::table::table_schema;
 use super::tables::Table;
 use super::{DIR, FORMAT_VERSION};
 
-/// The public base URL, ending in `/`.
-fn base_url(content: &Content) -> Option<String> {
+/// The public base URL (`check` has refused one that does not parse).
+fn base_url(content: &Content) -> Option<crate::url::BaseUrl> {
     content
         .site
         .base_url
         .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(|u| format!("{}/", u.trim_end_matches('/')))
+        .and_then(|u| crate::url::base_url(u).ok())
 }
 
 /// URL of a file in `data/`: absolute with a base URL, else relative to
 /// `data/` (where the data package and catalogue live).
 pub(super) fn url(content: &Content, file: &str) -> String {
     match base_url(content) {
-        Some(b) => format!("{b}{DIR}/{file}"),
+        Some(b) => b.join(&format!("{DIR}/{file}")),
         None => file.to_string(),
     }
 }
@@ -55,9 +53,20 @@ fn created_datetime(created: &str) -> String {
     }
 }
 
+/// Profiles (JSON Schemas) of Data Package v2.
+const PACKAGE_PROFILE: &str = "https://datapackage.org/profiles/2.0/datapackage.json";
+const RESOURCE_PROFILE: &str = "https://datapackage.org/profiles/2.0/dataresource.json";
+const DIALECT_PROFILE: &str = "https://datapackage.org/profiles/2.0/tabledialect.json";
+const TABLE_SCHEMA_PROFILE: &str = "https://datapackage.org/profiles/2.0/tableschema.json";
+
+/// The CSVs' encoding, by its IANA name. The files start with a BOM (for
+/// Excel); a UTF-8 reader skips it (WHATWG Encoding Standard, Python's
+/// `utf-8-sig`, frictionless).
+pub(super) const ENCODING: &str = "UTF-8";
+
 fn dialect() -> Value {
     json!({
-        "csvddfVersion": 1.2,
+        "$schema": DIALECT_PROFILE,
         "delimiter": ",",
         "lineTerminator": "\r\n",
         "quoteChar": "\"",
@@ -68,19 +77,44 @@ fn dialect() -> Value {
 }
 
 pub(super) fn resource(t: &Table, m: &Meta, bytes: u64) -> Value {
+    let mut schema = table_schema(&t.fields, &t.primary_key, &t.foreign_keys);
+    if let Value::Object(o) = &mut schema {
+        o.insert("$schema".into(), json!(TABLE_SCHEMA_PROFILE));
+    }
     json!({
-        "profile": "tabular-data-resource",
+        "$schema": RESOURCE_PROFILE,
         "name": t.name,
+        "type": "table",
         "path": m.file,
         "title": m.title,
         "description": m.description,
         "format": "csv",
         "mediatype": m.mediatype,
-        "encoding": "utf-8-sig",
+        "encoding": ENCODING,
         "bytes": bytes,
         "dialect": dialect(),
-        "schema": table_schema(&t.fields, &t.primary_key, &t.foreign_keys),
+        "schema": schema,
     })
+}
+
+/// The licence's canonical URI, for machines: a Creative Commons URL loses
+/// its human-readable `deed.xx` or `legalcode.xx` page
+/// (`https://creativecommons.org/licenses/by/4.0/deed.ja` →
+/// `https://creativecommons.org/licenses/by/4.0/`); other URLs stay as
+/// written. The pages keep linking the URL of `site.yaml`.
+pub fn license_uri(url: &str) -> String {
+    let u = url.trim();
+    let rest = u
+        .strip_prefix("https://creativecommons.org/")
+        .or_else(|| u.strip_prefix("http://creativecommons.org/"));
+    let Some(rest) = rest else {
+        return u.to_string();
+    };
+    let kept: Vec<&str> = rest
+        .split('/')
+        .filter(|seg| !seg.is_empty() && !seg.starts_with("deed") && !seg.starts_with("legalcode"))
+        .collect();
+    format!("https://creativecommons.org/{}/", kept.join("/"))
 }
 
 fn license_title(content: &Content) -> String {
@@ -134,7 +168,7 @@ fn description(content: &Content) -> String {
 pub(super) fn datapackage(content: &Content, created: &str, resources: Vec<Value>) -> Value {
     let site = &content.site;
     let mut p = Map::new();
-    p.insert("profile".into(), json!("tabular-data-package"));
+    p.insert("$schema".into(), json!(PACKAGE_PROFILE));
     p.insert("name".into(), json!(package_name(content)));
     p.insert("title".into(), json!(site.title));
     p.insert("description".into(), json!(description(content)));
@@ -144,19 +178,19 @@ pub(super) fn datapackage(content: &Content, created: &str, resources: Vec<Value
     }
     p.insert("keywords".into(), json!(keywords(content)));
     if let Some(b) = base_url(content) {
-        p.insert("homepage".into(), json!(b));
+        p.insert("homepage".into(), json!(b.as_str()));
     }
     p.insert(
         "licenses".into(),
         json!([{
             "name": site.license.id,
-            "path": site.license.url,
+            "path": license_uri(&site.license.url),
             "title": license_title(content),
         }]),
     );
     p.insert(
         "contributors".into(),
-        json!([{ "title": site.municipality, "role": "publisher" }]),
+        json!([{ "title": site.municipality, "roles": ["publisher"] }]),
     );
     let sources: Vec<Value> = content
         .series
@@ -200,7 +234,34 @@ fn temporal(content: &Content) -> Option<String> {
     Some(format!("{min}-04-01/{}-03-31", max + 1))
 }
 
-pub(super) fn catalog(content: &Content, created: &str, sizes: &BTreeMap<String, u64>) -> Value {
+/// The catalogue's `contactPoint`: the office of `site.yaml`'s `contact`
+/// (else the municipality) and its e-mail address, when given.
+fn contact_point(content: &Content) -> Value {
+    let site = &content.site;
+    let contact = site.contact.clone().unwrap_or_default();
+    let mut c = Map::new();
+    c.insert("@type".into(), json!("vcard:Contact"));
+    let name = match contact.office.as_deref().map(str::trim) {
+        Some(office) if !office.is_empty() => format!("{} {office}", site.municipality),
+        _ => site.municipality.clone(),
+    };
+    c.insert("fn".into(), json!(name));
+    if let Some(email) = contact.email.as_deref().map(str::trim) {
+        if crate::load::email_ok(email) {
+            c.insert("hasEmail".into(), json!(format!("mailto:{email}")));
+        }
+    }
+    Value::Object(c)
+}
+
+/// `data/catalog.json` (DCAT-US 1.1), or `None` without a base URL: the
+/// schema and the harvesters accept absolute URLs only.
+pub(super) fn catalog(
+    content: &Content,
+    created: &str,
+    sizes: &BTreeMap<String, u64>,
+) -> Option<Value> {
+    let base = base_url(content)?;
     let site = &content.site;
     // DCAT-US `modified` is an ISO 8601 date; keep the date part.
     let modified: String = created.trim().chars().take(10).collect();
@@ -261,24 +322,19 @@ pub(super) fn catalog(content: &Content, created: &str, sizes: &BTreeMap<String,
                 "publisher".into(),
                 json!({ "@type": "org:Organization", "name": site.municipality }),
             );
-            d.insert(
-                "contactPoint".into(),
-                json!({ "@type": "vcard:Contact", "fn": site.municipality }),
-            );
+            d.insert("contactPoint".into(), contact_point(content));
             d.insert(
                 "identifier".into(),
                 json!(format!("{}-{name}", package_name(content))),
             );
             d.insert("accessLevel".into(), json!("public"));
-            d.insert("license".into(), json!(site.license.url));
+            d.insert("license".into(), json!(license_uri(&site.license.url)));
             d.insert("spatial".into(), json!(site.municipality));
             if let Some(t) = temporal(content) {
                 d.insert("temporal".into(), json!(t));
             }
             d.insert("language".into(), json!([site.language]));
-            if let Some(b) = base_url(content) {
-                d.insert("landingPage".into(), json!(b));
-            }
+            d.insert("landingPage".into(), json!(base.as_str()));
             d.insert("distribution".into(), Value::Array(distribution));
             Some(Value::Object(d))
         })
@@ -289,9 +345,7 @@ pub(super) fn catalog(content: &Content, created: &str, sizes: &BTreeMap<String,
         json!("https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld"),
     );
     c.insert("@type".into(), json!("dcat:Catalog"));
-    if base_url(content).is_some() {
-        c.insert("@id".into(), json!(url(content, "catalog.json")));
-    }
+    c.insert("@id".into(), json!(url(content, "catalog.json")));
     c.insert(
         "conformsTo".into(),
         json!("https://project-open-data.cio.gov/v1.1/schema"),
@@ -301,12 +355,162 @@ pub(super) fn catalog(content: &Content, created: &str, sizes: &BTreeMap<String,
         json!("https://project-open-data.cio.gov/v1.1/schema/catalog.json"),
     );
     c.insert("dataset".into(), Value::Array(datasets));
-    Value::Object(c)
+    Some(Value::Object(c))
+}
+
+/// `{"@id": uri}`: a link, not a string, in JSON-LD.
+fn node(uri: &Value) -> Value {
+    json!({ "@id": uri })
+}
+
+/// `data/catalog.jsonld`: the DCAT-US catalogue `us` said again in W3C
+/// DCAT (dcat:, dct:, foaf:, vcard: terms), as JSON-LD that RDF tools such
+/// as ckanext-dcat read. Its URLs are the catalogue's (absolute); each
+/// dataset gets the IRI `catalog.jsonld#<identifier>`.
+pub(super) fn catalog_jsonld(
+    content: &Content,
+    us: &Value,
+    sizes: &BTreeMap<String, u64>,
+) -> Value {
+    let site = &content.site;
+    let me = url(content, "catalog.jsonld");
+    let size_of = |download: &str| {
+        sizes
+            .iter()
+            .find(|(path, _)| download.ends_with(&format!("/{path}")))
+            .map(|(_, n)| *n)
+    };
+    let datasets: Vec<Value> = us["dataset"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            let distributions: Vec<Value> = d["distribution"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|x| {
+                    let download = x["downloadURL"].as_str().unwrap_or_default();
+                    let mut o = Map::new();
+                    o.insert("@type".into(), json!("dcat:Distribution"));
+                    o.insert("dct:title".into(), x["title"].clone());
+                    o.insert("dct:description".into(), x["description"].clone());
+                    o.insert("dcat:accessURL".into(), node(&x["downloadURL"]));
+                    o.insert("dcat:downloadURL".into(), node(&x["downloadURL"]));
+                    o.insert(
+                        "dcat:mediaType".into(),
+                        json!({ "@id": format!(
+                            "https://www.iana.org/assignments/media-types/{}",
+                            x["mediaType"].as_str().unwrap_or_default()
+                        ) }),
+                    );
+                    o.insert("dct:format".into(), x["format"].clone());
+                    o.insert("dct:conformsTo".into(), node(&x["describedBy"]));
+                    o.insert("dct:license".into(), node(&d["license"]));
+                    if let Some(n) = size_of(download) {
+                        o.insert(
+                            "dcat:byteSize".into(),
+                            json!({ "@value": n.to_string(), "@type": "xsd:nonNegativeInteger" }),
+                        );
+                    }
+                    Value::Object(o)
+                })
+                .collect();
+            let contact = &d["contactPoint"];
+            let mut c = Map::new();
+            c.insert("@type".into(), json!("vcard:Organization"));
+            c.insert("vcard:fn".into(), contact["fn"].clone());
+            if contact.get("hasEmail").is_some() {
+                c.insert("vcard:hasEmail".into(), node(&contact["hasEmail"]));
+            }
+            let mut o = Map::new();
+            let id = d["identifier"].as_str().unwrap_or_default();
+            o.insert("@id".into(), json!(format!("{me}#{id}")));
+            o.insert("@type".into(), json!("dcat:Dataset"));
+            o.insert("dct:identifier".into(), json!(id));
+            o.insert("dct:title".into(), d["title"].clone());
+            o.insert("dct:description".into(), d["description"].clone());
+            o.insert("dcat:keyword".into(), d["keyword"].clone());
+            if let Some(m) = d.get("modified") {
+                o.insert(
+                    "dct:modified".into(),
+                    json!({ "@value": m, "@type": "xsd:date" }),
+                );
+            }
+            o.insert(
+                "dct:publisher".into(),
+                json!({ "@type": "foaf:Organization", "foaf:name": site.municipality }),
+            );
+            o.insert("dcat:contactPoint".into(), Value::Object(c));
+            o.insert("dct:license".into(), node(&d["license"]));
+            o.insert("dct:accessRights".into(), json!("public"));
+            o.insert("dct:language".into(), d["language"].clone());
+            o.insert("dct:spatial".into(), d["spatial"].clone());
+            if let Some((start, end)) = d["temporal"].as_str().and_then(|t| t.split_once('/')) {
+                o.insert(
+                    "dct:temporal".into(),
+                    json!({
+                        "@type": "dct:PeriodOfTime",
+                        "dcat:startDate": { "@value": start, "@type": "xsd:date" },
+                        "dcat:endDate": { "@value": end, "@type": "xsd:date" },
+                    }),
+                );
+            }
+            o.insert("dcat:landingPage".into(), node(&d["landingPage"]));
+            o.insert("dcat:distribution".into(), Value::Array(distributions));
+            Value::Object(o)
+        })
+        .collect();
+    json!({
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "vcard": "http://www.w3.org/2006/vcard/ns#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "@language": site.language,
+        },
+        "@id": me,
+        "@type": "dcat:Catalog",
+        "dct:title": site.title,
+        "dct:description": description(content),
+        "dct:publisher": { "@type": "foaf:Organization", "foaf:name": site.municipality },
+        "dct:license": { "@id": license_uri(&site.license.url) },
+        "dcat:dataset": datasets,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn creative_commons_deeds_become_licence_uris() {
+        for (page, uri) in [
+            (
+                "https://creativecommons.org/licenses/by/4.0/deed.ja",
+                "https://creativecommons.org/licenses/by/4.0/",
+            ),
+            (
+                "http://creativecommons.org/licenses/by-sa/4.0/legalcode.ja",
+                "https://creativecommons.org/licenses/by-sa/4.0/",
+            ),
+            (
+                "https://creativecommons.org/licenses/by/4.0/",
+                "https://creativecommons.org/licenses/by/4.0/",
+            ),
+            (
+                "https://creativecommons.org/publicdomain/zero/1.0/deed.en",
+                "https://creativecommons.org/publicdomain/zero/1.0/",
+            ),
+            (
+                "https://www.digital.go.jp/resources/open_data/",
+                "https://www.digital.go.jp/resources/open_data/",
+            ),
+        ] {
+            assert_eq!(license_uri(page), uri, "{page}");
+        }
+    }
 
     #[test]
     fn created_dates_become_datetimes() {

@@ -110,6 +110,29 @@ pub(super) fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut 
         &site.license.url,
         diags,
     );
+    if let Some(contact) = &site.contact {
+        if let Some(email) = &contact.email {
+            if !email_ok(email) {
+                diags.push(
+                    Diagnostic::new(
+                        path,
+                        pos.value(&[k("contact"), k("email")]),
+                        format!("メールアドレス「{}」が正しくありません", excerpt(email)),
+                    )
+                    .hint("info@city.example のように書いてください（mailto: は付けません）。分からなければ null と書いてください"),
+                );
+            }
+        }
+        if let Some(url) = &contact.url {
+            check_url(
+                path,
+                pos.value(&[k("contact"), k("url")]),
+                "問い合わせ先のURL（contact.url）",
+                url,
+                diags,
+            );
+        }
+    }
     if let Some(url) = &site.base_url {
         if let Err(why) = crate::url::base_url(url) {
             diags.push(
@@ -122,6 +145,24 @@ pub(super) fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut 
             );
         }
     }
+}
+
+/// An e-mail address as DCAT-US's `hasEmail` accepts it (after `mailto:`):
+/// `local@domain.tld`, the local part of letters, digits and
+/// `_~!$&'()*+,;=:.-`, the domain of letters, digits, `.` and `-`.
+pub fn email_ok(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    !local.is_empty()
+        && local
+            .chars()
+            .all(|c| word(c) || "~!$&'()*+,;=:.-".contains(c))
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.chars().all(|c| word(c) || c == '.' || c == '-')
 }
 
 /// A URL that reaches an `href`: it must pass [`crate::url::safe_url`].

@@ -27,7 +27,10 @@ use walkdir::WalkDir;
 use crate::content::{Content, Page, Project};
 use crate::de::{decode_utf8, parse, typed};
 use crate::diag::{closest, excerpt, quote_list, Diagnostic, Diagnostics, Pos};
-use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc, MAX_AMOUNT, MAX_STAFF};
+use crate::model::{
+    DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc, MAX_AMOUNT, MAX_SDG_GOALS, MAX_STAFF,
+    SDG_GOAL_MAX,
+};
 use crate::posmap::{PosMap, Seg};
 
 mod docs;
@@ -35,8 +38,8 @@ mod files;
 mod project;
 mod slug;
 
-pub use docs::check_digit_ok;
 use docs::*;
+pub use docs::{check_digit_ok, email_ok};
 use files::*;
 use project::*;
 use slug::slug_error;

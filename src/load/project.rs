@@ -208,7 +208,17 @@ pub(super) fn check_project(
     if let Some(sdgs) = &p.sdgs {
         for (field, goals) in [("goals", &sdgs.goals), ("method_goals", &sdgs.method_goals)] {
             for (n, g) in goals.iter().enumerate() {
-                if !(1..=17).contains(g) {
+                if goals[..n].contains(g) {
+                    diags.push(
+                        Diagnostic::new(
+                            file,
+                            pos.value(&[k("sdgs"), k(field), i(n)]),
+                            format!("SDGs のゴール番号 {g} が2回書かれています"),
+                        )
+                        .hint("同じゴールは1回だけ書いてください"),
+                    );
+                }
+                if !(1..=SDG_GOAL_MAX).contains(g) {
                     diags.push(
                         Diagnostic::new(
                             file,
@@ -220,11 +230,11 @@ pub(super) fn check_project(
                 }
             }
         }
-        if sdgs.goals.len() > 3 {
+        if sdgs.goals.len() > MAX_SDG_GOALS {
             diags.push(
                 Diagnostic::new(
                     file,
-                    pos.value(&[k("sdgs"), k("goals"), i(3)]),
+                    pos.value(&[k("sdgs"), k("goals"), i(MAX_SDG_GOALS)]),
                     format!(
                         "SDGs の貢献する項目が {} 個あります（最大3つ）",
                         sdgs.goals.len()

@@ -192,6 +192,12 @@ impl Staging {
         &self.target
     }
 
+    /// Whether the staged build holds the file `rel` (a path below the
+    /// output folder).
+    pub fn has(&self, rel: &str) -> bool {
+        self.stage.join(rel).is_file()
+    }
+
     /// The destination of `rel` in the staging folder, its folder created.
     fn dest(&self, rel: &str) -> io::Result<PathBuf> {
         let dest = self.stage.join(safe_relative(rel)?);

@@ -30,6 +30,9 @@ pub(super) fn page(r: &mut Pages, input: &RenderInput) {
     r.page(
         "downloads.html",
         "downloads.html",
-        minijinja::context! { downloads => Value::from_serialize(&input.downloads) },
+        minijinja::context! {
+            downloads => Value::from_serialize(&input.downloads),
+            jsonld => r.dataset_ld.clone(),
+        },
     );
 }

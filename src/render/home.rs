@@ -59,6 +59,8 @@ pub(super) fn page(
             departments => Value::from_serialize(dept_rows),
             project_count => content.project_count(),
             lists => Value::from_serialize(lists),
+            description => super::meta::site_description(content),
+            jsonld => r.dataset_ld.clone(),
         },
     );
 }

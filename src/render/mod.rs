@@ -19,6 +19,7 @@ mod departments;
 mod downloads;
 mod home;
 mod lists;
+mod meta;
 mod pages;
 mod project;
 mod series;
@@ -75,7 +76,7 @@ struct PageLink {
 pub struct Renderer {
     env: Environment<'static>,
     site: Value,
-    base_url: Option<String>,
+    base_url: Option<crate::url::BaseUrl>,
 }
 
 impl Renderer {
@@ -84,12 +85,12 @@ impl Renderer {
         let env = environment(theme)?;
         // Only sitemap, canonical and OGP use it; `--base-url` is already
         // in `content.site` (the build sets it there so the export sees it).
-        let base_url =
-            content
-                .site
-                .base_url
-                .clone()
-                .map(|b| if b.ends_with('/') { b } else { format!("{b}/") });
+        // `check` has refused a base URL that does not parse.
+        let base_url = content
+            .site
+            .base_url
+            .as_deref()
+            .and_then(|b| crate::url::base_url(b).ok());
         let site = SiteView {
             title: content.site.title.clone(),
             municipality: content.site.municipality.clone(),
@@ -129,8 +130,14 @@ impl Renderer {
         template: &str,
         ctx: Value,
     ) -> Result<String, Diagnostic> {
-        let canonical = self.base_url.as_ref().map(|b| format!("{b}{path}"));
-        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, ..ctx };
+        let canonical = self.base_url.as_ref().map(|b| b.join(path));
+        // OGP wants an absolute image URL; without a base URL the relative
+        // one still works for previews of a page on disk.
+        let og_image = match &self.base_url {
+            Some(b) => b.join(meta::OG_IMAGE),
+            None => format!("{root}{}", meta::OG_IMAGE),
+        };
+        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, og_image => og_image, ..ctx };
         self.env
             .get_template(template)
             .and_then(|t| t.render(full))
@@ -157,7 +164,11 @@ impl Renderer {
         let html = self.page(
             &path,
             "project.html",
-            minijinja::context! { project => Value::from_serialize(&view) },
+            minijinja::context! {
+                project => Value::from_serialize(&view),
+                description => meta::project_description(content, series, p),
+                jsonld => meta::project(self, content, series, p, &path),
+            },
         )?;
         Ok((path, html))
     }
@@ -173,6 +184,8 @@ struct Pages<'a> {
     r: &'a Renderer,
     diags: Diagnostics,
     files: Vec<OutFile>,
+    /// The site's schema.org `Dataset` (home and downloads pages).
+    dataset_ld: String,
 }
 
 impl Pages<'_> {
@@ -216,6 +229,7 @@ pub fn rest(
         r,
         diags: Diagnostics::default(),
         files: Vec::new(),
+        dataset_ld: meta::dataset(r, content, &input.downloads),
     };
     let home_series = series::pages(&mut r, content);
     let dept_rows = departments::pages(&mut r, content);

@@ -66,7 +66,7 @@ pub(super) fn not_found(r: &mut Pages) {
     // links do not resolve: the page carries its CSS inline, and its links
     // are absolute (`base`, the base URL); without a base URL it has none
     // but one to the server's top page ("/"), and says why.
-    let base = r.r.base_url.clone();
+    let base = r.r.base_url.as_ref().map(|b| b.to_string());
     let root_404 = base.clone().unwrap_or_default();
     let html = r.r.page_at(
         root_404,
@@ -81,7 +81,7 @@ pub(super) fn not_found(r: &mut Pages) {
 /// project page, with absolute URLs; none without a base URL (the sitemap
 /// protocol allows only absolute `<loc>`s).
 pub(super) fn sitemap(r: &mut Pages, content: &Content) {
-    let Some(base) = r.r.base_url.clone() else {
+    let Some(base) = r.r.base_url.as_ref().map(|b| b.to_string()) else {
         return;
     };
     let mut locs: Vec<String> = r
@@ -90,7 +90,10 @@ pub(super) fn sitemap(r: &mut Pages, content: &Content) {
         .map(|f| f.path.clone())
         .filter(|p| p.ends_with(".html") && p != "404.html")
         .chain(content.projects().map(|(_, p)| project_page(&p.id)))
-        .map(|p| format!("{base}{p}"))
+        .map(|p| match &r.r.base_url {
+            Some(b) => b.join(&p),
+            None => p,
+        })
         .collect();
     locs.sort();
     match sitemaps(&r.r.env, &base, &locs, SITEMAP_MAX) {
