@@ -497,7 +497,6 @@ fn read_one(map: &Map, g: &Grid, content: &Content, d: &mut Diagnostics) -> Opti
     let sdgs_goals = goals(&mut at, "sdgs.goals", d);
     let method_goals = goals(&mut at, "sdgs.method_goals", d);
     let how = text(&mut at, "sdgs.how");
-    let has = |p: &str| map.fields.contains_key(p);
     let mut doc = ProjectDoc {
         name: text(&mut at, "name").unwrap_or_default(),
         department,
@@ -535,16 +534,16 @@ fn read_one(map: &Map, g: &Grid, content: &Content, d: &mut Diagnostics) -> Opti
             ],
             d,
         ),
-        period: (has("period.start") || has("period.end")).then_some(Period { start, end }),
+        period: (start.is_some() || end.is_some()).then_some(Period { start, end }),
         legal_basis: text(&mut at, "legal_basis")
             .map(|t| t.split('\n').map(str::to_string).collect())
             .unwrap_or_default(),
-        general_plan: (has("general_plan.chapter") || has("general_plan.section"))
+        general_plan: (chapter.is_some() || section.is_some())
             .then_some(GeneralPlan { chapter, section }),
         fiscal_years: Vec::new(),
         indicators: Vec::new(),
         evaluations: Vec::new(),
-        sdgs: (has("sdgs.goals") || has("sdgs.method_goals") || has("sdgs.how")).then_some(Sdgs {
+        sdgs: (!sdgs_goals.is_empty() || !method_goals.is_empty() || how.is_some()).then_some(Sdgs {
             goals: sdgs_goals,
             method_goals,
             how,
