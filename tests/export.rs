@@ -1066,7 +1066,7 @@ fn datapackage_describes_licence_sources_and_keys() {
     for (what, c, _dir) in contents() {
         let files = export::export(&c, CREATED);
         let p = json(&files, "data/datapackage.json");
-        assert_eq!(p["profile"], "tabular-data-package");
+        assert_eq!(p["profile"], "data-package");
         assert_eq!(p["created"], "2024-05-01T00:00:00Z");
         assert_eq!(p["version"], export::FORMAT_VERSION);
         let name = p["name"].as_str().expect("name");

@@ -112,7 +112,11 @@ fn round_trip_of_the_shipped_content_is_byte_identical() {
         .join("empty/jimu-2019/chiho-sogo-senryaku-suishin.yaml");
     let t = fs::read_to_string(f).unwrap();
     assert!(t.starts_with("# yaml-language-server: $schema=../../schema/project.schema.json\n"));
-    assert!(t.contains("name: 地方版総合戦略推進事業   # 事務事業名称") || t.contains("name: \"地方版総合戦略推進事業\"   # 事務事業名称"), "{t}");
+    assert!(
+        t.contains("name: 地方版総合戦略推進事業   # 事務事業名称")
+            || t.contains("name: \"地方版総合戦略推進事業\"   # 事務事業名称"),
+        "{t}"
+    );
     assert!(t.contains("    budget: 75   # 予算現額（千円）"), "{t}");
 }
 
@@ -212,7 +216,11 @@ fn a_broken_workbook_reports_every_problem_at_its_cell_and_writes_nothing() {
     let id = "chiho-sogo-senryaku-suishin";
     let (r1, c1) = locate(&xlsx, "年度別の経費と人員", id, "予算現額（千円）");
     let (r2, c2) = locate(&xlsx, "事業", id, "課ID");
-    assert_eq!((r1, c1, c2), (r1, 4, 5), "columns as the workbook lays them out");
+    assert_eq!(
+        (r1, c1, c2),
+        (r1, 4, 5),
+        "columns as the workbook lays them out"
+    );
     let broken = d.join("broken.xlsx");
     rewrite(
         &xlsx,
@@ -271,26 +279,48 @@ fn existing_files_change_only_with_update_after_a_diff() {
     let id = "chiho-sogo-senryaku-suishin";
     let (r, c) = locate(&xlsx, "年度別の経費と人員", id, "予算現額（千円）");
     let changed = d.join("changed.xlsx");
-    rewrite(&xlsx, &changed, &[("年度別の経費と人員", r, c, Cell::Number(80.0))], None);
+    rewrite(
+        &xlsx,
+        &changed,
+        &[("年度別の経費と人員", r, c, Cell::Number(80.0))],
+        None,
+    );
 
     let (ok, _, err) = import(d, &["changed.xlsx"]);
     assert!(ok, "{err}");
     assert!(err.contains("fiscal_years.0.budget: 75 → 80"), "{err}");
     assert!(err.contains("--update を付けてください"), "{err}");
-    assert_eq!(fs::read_to_string(&file).unwrap(), before, "not without --update");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        before,
+        "not without --update"
+    );
 
     let (ok, _, err) = import(d, &["--update", "--dry-run", "changed.xlsx"]);
-    assert!(ok && err.contains("fiscal_years.0.budget: 75 → 80"), "{err}");
-    assert_eq!(fs::read_to_string(&file).unwrap(), before, "not with --dry-run");
+    assert!(
+        ok && err.contains("fiscal_years.0.budget: 75 → 80"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        before,
+        "not with --dry-run"
+    );
 
     let (ok, _, err) = import(d, &["--update", "changed.xlsx"]);
     assert!(ok, "{err}");
     let after = fs::read_to_string(&file).unwrap();
-    assert!(after.contains("    budget: 80   # 予算現額（千円）"), "{after}");
+    assert!(
+        after.contains("    budget: 80   # 予算現額（千円）"),
+        "{after}"
+    );
     assert!(err.contains("1 件の事業ファイルを書き込みました"), "{err}");
     // Only that project changed.
     let (ok, _, err) = import(d, &["changed.xlsx"]);
-    assert!(ok && !err.contains("変更: ") && err.contains("0 件"), "{err}");
+    assert!(
+        ok && !err.contains("変更: ") && err.contains("0 件"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -342,7 +372,12 @@ fn the_example_form_imports_into_the_same_project() {
     rewrite(
         &ex.join("sample.xlsx"),
         &wrong,
-        &[("chiho-sogo-senryaku-suishin", 11, 1, Cell::Text("七十五".into()))],
+        &[(
+            "chiho-sogo-senryaku-suishin",
+            11,
+            1,
+            Cell::Text("七十五".into()),
+        )],
         None,
     );
     fs::remove_file(d.join("c/jimu-2019/chiho-sogo-senryaku-suishin.yaml")).unwrap();
@@ -360,7 +395,9 @@ fn the_example_form_imports_into_the_same_project() {
     let (_, err) = text(&o);
     assert!(!o.status.success());
     assert!(
-        err.starts_with("wrong.xlsx:chiho-sogo-senryaku-suishin!B12: error: 「七十五」は数値ではありません\n"),
+        err.starts_with(
+            "wrong.xlsx:chiho-sogo-senryaku-suishin!B12: error: 「七十五」は数値ではありません\n"
+        ),
         "{err}"
     );
     assert!(project_files(&d.join("c")).is_empty());

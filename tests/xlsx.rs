@@ -18,13 +18,26 @@ fn the_workbook_is_deterministic_and_holds_every_project() {
         assert!(o.status.success(), "{:?}", text(&o));
     }
     let a = fs::read(d.join("a/data/projects.xlsx")).unwrap();
-    assert!(a == fs::read(d.join("b/data/projects.xlsx")).unwrap(), "two builds, two files");
+    assert!(
+        a == fs::read(d.join("b/data/projects.xlsx")).unwrap(),
+        "two builds, two files"
+    );
 
     let grids = read_workbook(&d.join("a/data/projects.xlsx")).unwrap();
     let names: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(
         names,
-        ["事業", "年度別の経費と人員", "活動実績", "成果指標", "成果指標の目標と実績", "評価", "転記メモ", "担当課", "項目の説明"]
+        [
+            "事業",
+            "年度別の経費と人員",
+            "活動実績",
+            "成果指標",
+            "成果指標の目標と実績",
+            "評価",
+            "転記メモ",
+            "担当課",
+            "項目の説明"
+        ]
     );
     let projects = &grids[0];
     // 26 事務事業 + 58 systems, one row each after the header.
@@ -54,9 +67,13 @@ fn the_workbook_is_deterministic_and_holds_every_project() {
     assert_eq!(grids[8].rows.len(), 1 + cols + 6);
 
     let downloads = fs::read_to_string(d.join("a/downloads.html")).unwrap();
-    assert!(downloads.contains("data/projects.xlsx"), "linked from the downloads page");
+    assert!(
+        downloads.contains("data/projects.xlsx"),
+        "linked from the downloads page"
+    );
     let pkg: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(d.join("a/data/datapackage.json")).unwrap()).unwrap();
+        serde_json::from_str(&fs::read_to_string(d.join("a/data/datapackage.json")).unwrap())
+            .unwrap();
     let r = pkg["resources"]
         .as_array()
         .unwrap()

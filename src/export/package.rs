@@ -134,7 +134,9 @@ fn description(content: &Content) -> String {
 pub(super) fn datapackage(content: &Content, created: &str, resources: Vec<Value>) -> Value {
     let site = &content.site;
     let mut p = Map::new();
-    p.insert("profile".into(), json!("tabular-data-package"));
+    // Not "tabular-data-package": `data/projects.xlsx` is a resource too,
+    // and that profile requires every resource to be a tabular CSV.
+    p.insert("profile".into(), json!("data-package"));
     p.insert("name".into(), json!(package_name(content)));
     p.insert("title".into(), json!(site.title));
     p.insert("description".into(), json!(description(content)));

@@ -543,11 +543,13 @@ fn read_one(map: &Map, g: &Grid, content: &Content, d: &mut Diagnostics) -> Opti
         fiscal_years: Vec::new(),
         indicators: Vec::new(),
         evaluations: Vec::new(),
-        sdgs: (!sdgs_goals.is_empty() || !method_goals.is_empty() || how.is_some()).then_some(Sdgs {
-            goals: sdgs_goals,
-            method_goals,
-            how,
-        }),
+        sdgs: (!sdgs_goals.is_empty() || !method_goals.is_empty() || how.is_some()).then_some(
+            Sdgs {
+                goals: sdgs_goals,
+                method_goals,
+                how,
+            },
+        ),
         source: SourceRef {
             document: text(&mut at, "source.document")
                 .or_else(|| map.source_document.clone())
