@@ -27,6 +27,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// A spreadsheet cell (`シート名!C12`) instead of line and column: the
+    /// report then reads `FILE.xlsx:シート名!C12: error: …` (`hyoka import`).
+    pub cell: Option<String>,
 }
 
 impl Diagnostic {
@@ -38,6 +41,15 @@ impl Diagnostic {
             col: pos.col.max(1),
             message: message.into(),
             hint: None,
+            cell: None,
+        }
+    }
+
+    /// A diagnostic at a spreadsheet cell, e.g. `cell` = `評価!C12`.
+    pub fn at_cell(file: &Path, cell: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            cell: Some(cell.into()),
+            ..Diagnostic::new(file, Pos::START, message)
         }
     }
 
@@ -53,6 +65,13 @@ impl Diagnostic {
         if let Some(h) = &self.hint {
             msg.push_str(" — ");
             msg.push_str(h);
+        }
+        if let Some(c) = &self.cell {
+            return format!(
+                "::error file={}::{}",
+                gh_escape_prop(&self.file.to_string_lossy()),
+                gh_escape_data(&format!("{c}: {msg}"))
+            );
         }
         format!(
             "::error file={},line={},col={}::{}",
@@ -72,13 +91,21 @@ impl fmt::Display for Diagnostic {
         if file.starts_with(|c: char| c == ':' || c.is_whitespace()) {
             file.insert_str(0, "./");
         }
-        write!(
-            f,
-            "{file}:{}:{}: error: {}",
-            self.line,
-            self.col,
-            escape_controls(&self.message)
-        )?;
+        match &self.cell {
+            Some(c) => write!(
+                f,
+                "{file}:{}: error: {}",
+                escape_controls(c),
+                escape_controls(&self.message)
+            )?,
+            None => write!(
+                f,
+                "{file}:{}:{}: error: {}",
+                self.line,
+                self.col,
+                escape_controls(&self.message)
+            )?,
+        }
         if let Some(h) = &self.hint {
             write!(f, "\n  = ヒント: {}", escape_controls(h))?;
         }

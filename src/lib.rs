@@ -18,6 +18,7 @@ pub mod diag;
 pub mod export;
 pub mod fiscal;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;

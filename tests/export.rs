@@ -270,11 +270,15 @@ fn csv_of(files: &[OutFile], path: &str) -> Csv {
     Csv::parse(&file(files, path).bytes)
 }
 
+/// The tabular (CSV) resources of the data package.
 fn resources(files: &[OutFile]) -> Vec<Value> {
     json(files, "data/datapackage.json")["resources"]
         .as_array()
         .expect("resources")
-        .clone()
+        .iter()
+        .filter(|r| r["format"] == "csv")
+        .cloned()
+        .collect()
 }
 
 fn resource(files: &[OutFile], name: &str) -> Value {
@@ -1221,6 +1225,7 @@ fn downloads_describe_the_main_files_with_sizes() {
             "data/departments.csv",
             "data/department-names.csv",
             "data/projects.json",
+            "data/projects.xlsx",
             "data/projects.schema.json",
             "data/datapackage.json",
         ]

@@ -1255,6 +1255,7 @@ fn diagnostic_checks_catch_bad_files_and_positions() {
         col,
         message: "m".into(),
         hint: None,
+        cell: None,
     };
     let names = |ds: Vec<Diagnostic>| -> Vec<&'static str> {
         diag_problems(root, &Diagnostics(ds), &mut HashMap::new())

@@ -191,7 +191,10 @@ fn without_base_url_no_sitemap_and_a_self_contained_404() {
             1,
             "{stderr}"
         );
-        assert!(stderr.contains("sitemap.xml を書き出さず"), "{stderr}");
+        assert!(
+            stderr.contains("sitemap.xml とデータカタログ（data/catalog.json、data/catalog.jsonld）を書き出さず"),
+            "{stderr}"
+        );
     }
     assert!(!out.join("sitemap.xml").exists());
     let not_found = read(&out.join("404.html"));

@@ -78,6 +78,14 @@ pub(super) const FILES: &[Meta] = &[
         description: "すべての事業の全項目（事業概要、経費、活動実績、成果指標と達成率、評価と評価理由、SDGs、出典）を入れ子の形で。担当課と部の名称、評価の名前を解決済み。",
     },
     Meta {
+        file: "projects.xlsx",
+        name: "projects-xlsx",
+        title: "全事業の全項目（Excel）",
+        format: "XLSX",
+        mediatype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        description: "すべての事業の全項目を1つのExcelブックに。シートごとに1つの表（事業、年度別の経費と人員、活動実績、成果指標、成果指標の目標と実績、評価、転記メモ、担当課）と、各列の意味と単位を示す「項目の説明」シート。hyoka import で事業ファイルに読み戻せます。",
+    },
+    Meta {
         file: "projects.schema.json",
         name: "projects-schema",
         title: "全事業のJSONの構造",

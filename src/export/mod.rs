@@ -34,6 +34,7 @@ mod package;
 pub mod record;
 pub mod table;
 pub mod tables;
+pub mod workbook;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -121,6 +122,8 @@ pub struct ProjectData {
     rating_rows: Vec<u8>,
     /// `data/projects/<id>.csv`.
     csv: Vec<u8>,
+    /// The rows of `data/projects.xlsx`.
+    sheet_rows: workbook::Rows,
 }
 
 impl ProjectData {
@@ -167,6 +170,7 @@ impl Exporter {
             rating_rows: csv_rows(&tables::ratings_of(content, &one).rows),
             projects_rows,
             csv,
+            sheet_rows: workbook::rows(content, series, p),
         }
     }
 }
@@ -181,6 +185,7 @@ pub struct Streams<'a> {
     indicators: Box<dyn Stream + 'a>,
     ratings: Box<dyn Stream + 'a>,
     departments: BTreeMap<String, Box<dyn Stream + 'a>>,
+    book: workbook::Book,
 }
 
 impl<'a> Streams<'a> {
@@ -215,6 +220,7 @@ impl<'a> Streams<'a> {
             indicators: start("indicators.csv", &ex.indicators.csv)?,
             ratings: start("ratings.csv", &ex.ratings.csv)?,
             departments: BTreeMap::new(),
+            book: workbook::Book::open(content)?,
         })
     }
 
@@ -241,6 +247,7 @@ impl<'a> Streams<'a> {
             }
         };
         dept.write_all(&d.projects_rows)?;
+        self.book.append(&d.sheet_rows)?;
         Ok(())
     }
 
@@ -258,6 +265,7 @@ impl<'a> Streams<'a> {
             indicators,
             ratings,
             mut departments,
+            book,
         } = self;
         json.write_all(if count == 0 {
             b"[]\n}\n"
@@ -301,6 +309,20 @@ impl<'a> Streams<'a> {
                 sink.put(&data_path(m.file), &bytes)?;
                 sizes.insert(data_path(m.file), bytes.len() as u64);
             }
+        }
+        let xlsx = book.finish(content)?;
+        if let Some(m) = meta("projects-xlsx") {
+            resources.push(serde_json::json!({
+                "name": m.name,
+                "path": m.file,
+                "title": m.title,
+                "description": m.description,
+                "format": "xlsx",
+                "mediatype": m.mediatype,
+                "bytes": xlsx.len(),
+            }));
+            sizes.insert(data_path(m.file), xlsx.len() as u64);
+            sink.put(&data_path(m.file), &xlsx)?;
         }
         let put_json = |sizes: &mut BTreeMap<String, u64>, file: &str, v: &Value| {
             let text = to_json(v);

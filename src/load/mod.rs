@@ -196,6 +196,17 @@ fn load_doc<T: DeserializeOwned>(
     check: impl Fn(&Path, &T, &PosMap, &mut Diagnostics),
 ) -> Option<T> {
     let text = read_text(root, path, diags)?;
+    doc_from_text(path, &text, diags, check)
+}
+
+/// [`load_doc`] on text already read (or made in memory by `hyoka import`).
+fn doc_from_text<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    diags: &mut Diagnostics,
+    check: impl Fn(&Path, &T, &PosMap, &mut Diagnostics),
+) -> Option<T> {
+    let text = text.to_string();
     if let Ok(doc) = serde_norway::from_str::<T>(&text) {
         let mut found = Diagnostics::default();
         check(path, &doc, &PosMap::default(), &mut found);
@@ -262,6 +273,21 @@ pub fn load_project(
         series: series_id.to_string(),
         file: rel,
         doc,
+    })
+}
+
+/// Checks the text of a project file that is not on disk yet (`hyoka
+/// import` writes YAML in memory and runs it through the same checks as
+/// [`load_project`]); `file` is where it would be written.
+pub fn project_from_text(
+    file: &Path,
+    text: &str,
+    series: &SeriesDoc,
+    org: Option<&DepartmentsDoc>,
+    diags: &mut Diagnostics,
+) -> Option<ProjectDoc> {
+    doc_from_text::<ProjectDoc>(file, text, diags, |f, doc, pos, d| {
+        check_project(f, doc, pos, series, org, d)
     })
 }
 
