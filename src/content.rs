@@ -18,6 +18,8 @@ pub struct Content {
     pub series: Vec<Series>,
     /// Free pages from `pages/*.md`, by slug.
     pub pages: Vec<Page>,
+    /// `synonyms.yaml` (empty without one).
+    pub synonyms: crate::search::SynonymsDoc,
 }
 
 /// One evaluation series and its projects.
@@ -86,6 +88,7 @@ impl Content {
                 .map(|s| Series::empty(&s.id, &s.doc))
                 .collect(),
             pages: self.pages.clone(),
+            synonyms: self.synonyms.clone(),
         }
     }
 

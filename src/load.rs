@@ -45,6 +45,8 @@ pub struct Skeleton {
     pub series: Vec<SeriesFiles>,
     /// Free pages.
     pub pages: Vec<Page>,
+    /// `synonyms.yaml`, empty when there is none (or when it has problems).
+    pub synonyms: crate::search::SynonymsDoc,
 }
 
 /// One series and the paths of its project files.
@@ -70,6 +72,7 @@ impl Skeleton {
                 .map(|s| Series::empty(&s.id, &s.doc))
                 .collect(),
             pages: self.pages.clone(),
+            synonyms: self.synonyms.clone(),
         })
     }
 }
@@ -138,11 +141,19 @@ pub fn skeleton(root: &Path, diags: &mut Diagnostics) -> Skeleton {
     }
     series.sort_by(|a, b| a.doc.order.cmp(&b.doc.order).then(a.id.cmp(&b.id)));
     let pages = load_pages(root, diags);
+    // Optional: read (and checked) only when it is there.
+    let syn = root.path.join(crate::search::synonyms::FILE);
+    let synonyms = if fs::symlink_metadata(&syn).is_ok() {
+        load_doc(root, &syn, diags, crate::search::synonyms::check).unwrap_or_default()
+    } else {
+        Default::default()
+    };
     Skeleton {
         site,
         org,
         series,
         pages,
+        synonyms,
     }
 }
 
@@ -377,7 +388,10 @@ fn series_dirs(root: &Root, diags: &mut Diagnostics) -> Vec<(PathBuf, PathBuf)> 
             }
         } else if ft.is_symlink() {
             // `pages`, site.yaml and departments.yaml are checked when read.
-            if matches!(name.as_str(), "pages" | "site.yaml" | "departments.yaml") {
+            if matches!(
+                name.as_str(),
+                "pages" | "site.yaml" | "departments.yaml" | "synonyms.yaml"
+            ) {
                 continue;
             }
             // Only a link to a folder is a candidate series; a link to a

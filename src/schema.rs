@@ -5,6 +5,7 @@
 use schemars::{generate::SchemaSettings, JsonSchema};
 
 use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc};
+use crate::search::SynonymsDoc;
 
 fn schema_of<T: JsonSchema>(id: &str) -> String {
     let generator = SchemaSettings::draft07().into_generator();
@@ -30,6 +31,10 @@ pub fn all() -> Vec<(&'static str, String)> {
         (
             "project.schema.json",
             schema_of::<ProjectDoc>("project.schema.json"),
+        ),
+        (
+            "synonyms.schema.json",
+            schema_of::<SynonymsDoc>("synonyms.schema.json"),
         ),
     ]
 }
