@@ -127,6 +127,9 @@ fn the_shipped_site_finds_the_words_of_the_issue() {
     // GIS is in public-gis's name; both 地理空間情報システム are GIS by
     // the synonyms (public-gis has both, so it ranks first).
     assert_eq!(ids(&f, "ＧＩＳ"), ["public-gis", "road-boundary-gis"]);
+    // dai3ji-chiiki-fukushi-keikaku-sakutei has 子育て only in its notes
+    // (転記メモ), which are not searched.
+    assert_eq!(ids(&f, "子育て"), ["kodomo-kosodate-shien-keikaku-suishin"]);
 }
 
 #[test]

@@ -28,7 +28,11 @@
     return h >>> 0;
   }
 
-  var stats = { bytes: 0, fetched: 0, rendered: 0 };
+  /* What the last query fetched and when (the browser test reads it):
+     bytes of index and chunks downloaded; piecesAt/matchedAt: shards in,
+     ranked; chunksAt/renderedAt: result chunks in, results on the page. */
+  var stats = { bytes: 0, piecesAt: 0, matchedAt: 0, chunksAt: 0, renderedAt: 0 };
+  window.hyokaSearch = { normalize: norm, stats: stats };
   var cache = new Map();
   function get(path, kind) {
     if (!cache.has(path)) {
@@ -188,7 +192,20 @@
   function search(q) {
     return get('search/index.json', 'json').then(function (m) {
       var vs = variants(q, m.synonyms);
-      return Promise.all(vs.map(function (v) { return matches(m, v); })).then(function (all) {
+      var shards = [];
+      vs.forEach(function (v) {
+        var cs = Array.from(v);
+        if (cs.length === 1) {
+          shards.push(shardPath(m, v));
+        }
+        for (var i = 0; i + 1 < cs.length; i++) {
+          shards.push(shardPath(m, cs[i] + cs[i + 1]));
+        }
+      });
+      return Promise.all(shards.map(function (p) { return get(p, 'bin'); })).then(function () {
+        stats.piecesAt = performance.now();
+        return Promise.all(vs.map(function (v) { return matches(m, v); }));
+      }).then(function (all) {
         var hits = new Map();
         all.forEach(function (list) {
           list.forEach(function (x) {
@@ -201,6 +218,7 @@
         var ranked = Array.from(hits.values()).sort(function (a, b) {
           return (b.inName - a.inName) || (b.count - a.count) || (a.doc - b.doc);
         });
+        stats.matchedAt = performance.now();
         return { m: m, variants: vs, hits: ranked };
       });
     });
@@ -318,7 +336,7 @@
       if (my !== seq) {
         return;
       }
-      stats.fetched = performance.now();
+      stats.chunksAt = performance.now();
       var frag = document.createDocumentFragment();
       docs.forEach(function (h) {
         var c = chunks[Math.floor(h.doc / r.m.chunk)];
@@ -327,7 +345,8 @@
       list.appendChild(frag);
       shown = upto;
       more.hidden = shown >= r.hits.length;
-      stats.rendered = performance.now();
+      stats.renderedAt = performance.now();
+      stats.done = r.query;
     });
   }
 
@@ -349,6 +368,7 @@
         return;
       }
       current = r;
+      r.query = q;
       shown = 0;
       list.textContent = '';
       var also = r.variants.slice(1);
@@ -377,7 +397,7 @@
       if (a) { a.focus(); }
     });
   });
-  window.hyokaSearch = { run: run, stats: stats };
+  window.hyokaSearch.run = run;
   var q0 = new URLSearchParams(window.location.search).get('q') || '';
   input.value = q0;
   run(q0);
