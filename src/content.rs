@@ -18,6 +18,8 @@ pub struct Content {
     pub series: Vec<Series>,
     /// Free pages from `pages/*.md`, by slug.
     pub pages: Vec<Page>,
+    /// `synonyms.yaml` (empty without one).
+    pub synonyms: crate::search::SynonymsDoc,
 }
 
 /// One evaluation series and its projects.
@@ -82,6 +84,7 @@ impl Content {
             &self.org,
             self.series.iter().map(|s| (s.id.as_str(), &s.doc)),
             &self.pages,
+            &self.synonyms,
         )
     }
 
@@ -91,6 +94,7 @@ impl Content {
         org: &DepartmentsDoc,
         series: impl IntoIterator<Item = (&'a str, &'a SeriesDoc)>,
         pages: &[Page],
+        synonyms: &crate::search::SynonymsDoc,
     ) -> Content {
         Content {
             site: site.clone(),
@@ -100,6 +104,7 @@ impl Content {
                 .map(|(id, doc)| Series::empty(id, doc))
                 .collect(),
             pages: pages.to_vec(),
+            synonyms: synonyms.clone(),
         }
     }
 

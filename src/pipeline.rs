@@ -25,6 +25,7 @@ use crate::export::{self, Exporter, ProjectData, Streams};
 use crate::load::{self, Ids};
 use crate::output::{Memory, OutFile, Sink};
 use crate::render::{self, DownloadView, RenderInput, Renderer};
+use crate::search;
 use crate::theme::Theme;
 
 /// Projects handled per parallel chunk: enough to keep both cores busy,
@@ -72,6 +73,7 @@ pub struct Timings {
     charts: AtomicU64,
     export: AtomicU64,
     write: AtomicU64,
+    search: AtomicU64,
 }
 
 impl Timings {
@@ -86,7 +88,7 @@ impl Timings {
     }
 
     /// Per-project stages, summed over threads.
-    pub fn per_project(&self) -> [(&'static str, Duration); 5] {
+    pub fn per_project(&self) -> [(&'static str, Duration); 6] {
         let d = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
         [
             ("load", d(&self.load)),
@@ -94,6 +96,7 @@ impl Timings {
             ("charts", d(&self.charts)),
             ("export", d(&self.export)),
             ("write", d(&self.write)),
+            ("search", d(&self.search)),
         ]
     }
 
@@ -128,11 +131,16 @@ struct Emit<'a> {
     renderer: &'a Renderer,
     exporter: &'a Exporter,
     sink: &'a dyn Sink,
+    /// Whether to make each project's search document.
+    search: bool,
 }
+
+/// A project's data files, and its search document when indexing.
+type Emitted = (ProjectData, Option<(search::Doc, search::Grams)>);
 
 impl Emit<'_> {
     /// Page, JSON and CSV of one project, written; the rows to append.
-    fn project(&self, series: &Series, p: &Project, t: &Timings) -> Result<ProjectData, Failure> {
+    fn project(&self, series: &Series, p: &Project, t: &Timings) -> Result<Emitted, Failure> {
         let start = Instant::now();
         let mut chart_time = Duration::ZERO;
         let (path, html) = self
@@ -148,7 +156,12 @@ impl Emit<'_> {
         self.sink.put(&path, html.as_bytes())?;
         data.put(self.sink)?;
         Timings::add(&t.write, start.elapsed());
-        Ok(data)
+        let start = Instant::now();
+        let doc = self
+            .search
+            .then(|| search::Doc::with_grams(self.cx, series, p));
+        Timings::add(&t.search, start.elapsed());
+        Ok((data, doc))
     }
 }
 
@@ -202,7 +215,7 @@ impl Source<'_> {
 type Loaded = (
     Diagnostics,
     Option<Project>,
-    Option<Result<ProjectData, Failure>>,
+    Option<Result<Emitted, Failure>>,
 );
 
 /// The result of the project pass: the projects per series (slim unless
@@ -216,16 +229,18 @@ struct Pass {
 /// writes each project's files and appends it to `streams`. While one chunk
 /// is processed, the previous one is merged (ids checked, rows appended in
 /// order), so the serial part overlaps the parallel one.
-fn project_pass(
+fn project_pass<'a>(
     source: &Source,
     mode: &Mode,
-    streams: Option<&mut Streams>,
+    streams: Option<&mut Streams<'a>>,
+    index: Option<&mut search::Indexer<'a>>,
     t: &Timings,
 ) -> Result<Pass, Failure> {
     let failed = AtomicBool::new(false);
     let mut merger = Merger {
         source,
         streams,
+        index,
         ids: Ids::default(),
         failed: &failed,
         t,
@@ -306,6 +321,7 @@ fn load_and_emit(
 struct Merger<'s, 'a> {
     source: &'s Source<'s>,
     streams: Option<&'s mut Streams<'a>>,
+    index: Option<&'s mut search::Indexer<'a>>,
     ids: Ids,
     failed: &'s AtomicBool,
     t: &'s Timings,
@@ -323,12 +339,19 @@ impl Merger<'_, '_> {
                 continue;
             }
             match out {
-                Some(Ok(data)) => {
+                Some(Ok((data, doc))) => {
                     if let Some(st) = self.streams.as_deref_mut() {
                         if self.pass.diags.is_empty() {
                             let start = Instant::now();
                             st.append(&data)?;
                             Timings::add(&self.t.write, start.elapsed());
+                        }
+                    }
+                    if let (Some(ix), Some((doc, grams))) = (self.index.as_deref_mut(), doc) {
+                        if self.pass.diags.is_empty() {
+                            let start = Instant::now();
+                            ix.add(&doc, &grams)?;
+                            Timings::add(&self.t.search, start.elapsed());
                         }
                     }
                 }
@@ -385,10 +408,15 @@ fn run(
             renderer,
             exporter,
             sink,
+            search: search::enabled(),
         }),
         _ => Mode::Check,
     };
-    let pass = project_pass(source, &mode, streams.as_mut(), t)?;
+    let mut index = match &mode {
+        Mode::Build(e) if e.search => Some(search::Indexer::new(sink)),
+        _ => None,
+    };
+    let pass = project_pass(source, &mode, streams.as_mut(), index.as_mut(), t)?;
     t.phase("projects", start);
     diags.0.extend(pass.diags.0);
     let (Some(mut cx), Some(renderer), Some(streams), true) =
@@ -403,6 +431,11 @@ fn run(
     }
     let sizes = streams.finish(&cx)?;
     t.phase("data-files", start);
+    if let Some(ix) = index {
+        let start = Instant::now();
+        ix.finish(&cx.synonyms.normalized())?;
+        t.phase("search-index", start);
+    }
     let start = Instant::now();
     let downloads = export::downloads(&sizes)
         .into_iter()
@@ -518,7 +551,7 @@ fn check_folder(root: &Path, mode: &Mode) -> Result<(Content, Pass), Diagnostics
         root,
         skeleton: &skeleton,
     };
-    let mut pass = match project_pass(&source, mode, None, &Timings::default()) {
+    let mut pass = match project_pass(&source, mode, None, None, &Timings::default()) {
         Ok(p) => p,
         Err(Failure::Content(d)) => return Err(d.sorted()),
         Err(Failure::Io(e)) => {

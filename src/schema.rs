@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use crate::content::Content;
 use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc};
+use crate::search::SynonymsDoc;
 
 /// Folder (below `schema/`) of the per-series project schemas.
 pub const SERIES_DIR: &str = "projects";
@@ -51,6 +52,10 @@ pub fn all() -> Vec<(String, String)> {
         (
             "project.schema.json".into(),
             pretty(&schema_value::<ProjectDoc>("project.schema.json")),
+        ),
+        (
+            "synonyms.schema.json".into(),
+            pretty(&schema_value::<SynonymsDoc>("synonyms.schema.json")),
         ),
     ]
 }

@@ -20,12 +20,12 @@ macro_rules! embed {
 pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "base.html", "macros.html", "index.html", "project.html", "department.html",
     "departments.html", "series.html", "page.html", "downloads.html", "404.html",
-    "sitemap.xml", "projects.html", "list.html", "list-macros.html",
+    "sitemap.xml", "projects.html", "list.html", "list-macros.html", "search.html",
 );
 
 /// Static files of the default theme.
 pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    embed!("static": "style.css", "lists.js", "print.css", "og.png");
+    embed!("static": "style.css", "lists.js", "print.css", "og.png", "search.js", "search.css");
 
 /// A resolved theme: every template and static file by name.
 #[derive(Debug, Clone)]

@@ -77,7 +77,11 @@ fn every_shipped_file_passes_the_schema_it_names() {
         }
         n += 1;
     }
-    assert_eq!(n, 84 + 2 + 2, "84 projects, 2 series, site and departments");
+    assert_eq!(
+        n,
+        84 + 2 + 3,
+        "84 projects, 2 series, site, departments and synonyms"
+    );
 }
 
 /// `(what, the mistake applied to a valid project)`.
@@ -211,7 +215,8 @@ fn hyoka_schema_writes_what_is_committed() {
             "projects/ict-plan-2019-2021.schema.json",
             "projects/jimu-2019.schema.json",
             "series.schema.json",
-            "site.schema.json"
+            "site.schema.json",
+            "synonyms.schema.json"
         ]
     );
 }

@@ -210,7 +210,10 @@ pub(super) fn series_dirs(root: &Root, diags: &mut Diagnostics) -> Vec<(PathBuf,
             }
         } else if ft.is_symlink() {
             // `pages`, site.yaml and departments.yaml are checked when read.
-            if matches!(name.as_str(), "pages" | "site.yaml" | "departments.yaml") {
+            if matches!(
+                name.as_str(),
+                "pages" | "site.yaml" | "departments.yaml" | "synonyms.yaml"
+            ) {
                 continue;
             }
             // Only a link to a folder is a candidate series; a link to a

@@ -60,6 +60,8 @@ pub struct Skeleton {
     pub series: Vec<SeriesFiles>,
     /// Free pages.
     pub pages: Vec<Page>,
+    /// `synonyms.yaml`, empty when there is none (or when it has problems).
+    pub synonyms: crate::search::SynonymsDoc,
 }
 
 /// One series and the paths of its project files.
@@ -81,6 +83,7 @@ impl Skeleton {
             self.org.as_ref()?,
             self.series.iter().map(|s| (s.id.as_str(), &s.doc)),
             &self.pages,
+            &self.synonyms,
         ))
     }
 }
@@ -149,11 +152,19 @@ pub fn skeleton(root: &Path, diags: &mut Diagnostics) -> Skeleton {
     }
     series.sort_by(|a, b| a.doc.order.cmp(&b.doc.order).then(a.id.cmp(&b.id)));
     let pages = load_pages(root, diags);
+    // Optional: read (and checked) only when it is there.
+    let syn = root.path.join(crate::search::synonyms::FILE);
+    let synonyms = if fs::symlink_metadata(&syn).is_ok() {
+        load_doc(root, &syn, diags, crate::search::synonyms::check).unwrap_or_default()
+    } else {
+        Default::default()
+    };
     Skeleton {
         site,
         org,
         series,
         pages,
+        synonyms,
     }
 }
 

@@ -237,6 +237,8 @@ pub fn rest(
     home::page(&mut r, content, &home_series, &dept_rows, &list_index);
     pages::pages(&mut r, content);
     downloads::page(&mut r, input);
+    // The search page: its results are made by static/search.js.
+    r.page("search.html", "search.html", minijinja::context! {});
     sitemap::not_found(&mut r);
     sitemap::sitemap(&mut r, content);
     for (name, bytes) in &theme.statics {
