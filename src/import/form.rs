@@ -276,6 +276,9 @@ impl Map {
     }
 }
 
+/// The fix offered for text where a number belongs.
+const NUMBER_HINT: &str = "数字だけを入れてください（単位や「約」などは付けない）";
+
 /// Typed reads of single cells, each problem reported at its cell.
 struct At<'g> {
     g: &'g Grid,
@@ -296,47 +299,12 @@ impl At<'_> {
 
     fn number(&mut self, path: &str, rc: (usize, usize), d: &mut Diagnostics) -> Option<f64> {
         self.o.insert(path.to_string(), self.g.cell_ref(rc.0, rc.1));
-        match self.g.get(rc.0, rc.1) {
-            Cell::Number(n) => Some(*n),
-            Cell::Empty => None,
-            Cell::Text(t) if t.trim().is_empty() => None,
-            Cell::Text(t) => match t.trim().replace(',', "").parse::<f64>() {
-                Ok(n) if n.is_finite() => Some(n),
-                _ => {
-                    d.push(
-                        self.g
-                            .diag(
-                                rc.0,
-                                rc.1,
-                                format!("「{}」は数値ではありません", excerpt(t)),
-                            )
-                            .hint("数字だけを入れてください（単位や「約」などは付けない）"),
-                    );
-                    None
-                }
-            },
-            Cell::Bool(_) => {
-                d.push(
-                    self.g
-                        .diag(rc.0, rc.1, "TRUE・FALSE ではなく数値が入るセルです")
-                        .hint("数字だけを入れてください"),
-                );
-                None
-            }
-        }
+        self.g.number(rc.0, rc.1, NUMBER_HINT, d)
     }
 
     fn whole(&mut self, path: &str, rc: (usize, usize), d: &mut Diagnostics) -> Option<i64> {
-        let n = self.number(path, rc, d)?;
-        if n.fract() != 0.0 || n.abs() > 9.0e15 {
-            d.push(
-                self.g
-                    .diag(rc.0, rc.1, format!("{n} は整数ではありません"))
-                    .hint("小数点のない整数を入れてください"),
-            );
-            return None;
-        }
-        Some(n as i64)
+        self.o.insert(path.to_string(), self.g.cell_ref(rc.0, rc.1));
+        self.g.whole(rc.0, rc.1, NUMBER_HINT, d)
     }
 
     fn year(&mut self, path: &str, rc: (usize, usize), d: &mut Diagnostics) -> Option<FiscalYear> {
@@ -369,24 +337,7 @@ fn choice<T: Copy>(
 ) -> Option<T> {
     let rc = cell(map, path)?;
     let t = at.text(path, rc)?;
-    match options.iter().find(|(l, _)| *l == t.trim()) {
-        Some((_, v)) => Some(*v),
-        None => {
-            let labels: Vec<&str> = options.iter().map(|(l, _)| *l).collect();
-            d.push(
-                at.g.diag(
-                    rc.0,
-                    rc.1,
-                    format!("{label}「{}」は選べる値ではありません", excerpt(&t)),
-                )
-                .hint(format!(
-                    "{} のどれかにしてください（空欄は null）",
-                    crate::diag::quote_list(&labels)
-                )),
-            );
-            None
-        }
-    }
+    at.g.choice(rc, &t, label, options, d)
 }
 
 /// Reads one project from each worksheet of `grids` that the map names.

@@ -16,6 +16,10 @@ use crate::model::{
 use super::sheet::{Cell, Grid};
 use super::{Imported, Origins};
 
+/// The fix offered for text where a number belongs.
+const NUMBER_HINT: &str =
+    "数字だけを入れてください（単位や「約」などは付けず、数値で書けない記載は備考の列へ）";
+
 /// Reads values from one sheet by header, reporting problems at the cell.
 pub(super) struct Reader<'g> {
     pub(super) grid: &'g Grid,
@@ -104,30 +108,7 @@ impl<'g> Reader<'g> {
     }
 
     fn number_at(&self, row: usize, col: usize, d: &mut Diagnostics) -> Option<f64> {
-        match self.grid.get(row, col) {
-            Cell::Number(n) => Some(*n),
-            Cell::Empty => None,
-            Cell::Text(t) if t.trim().is_empty() => None,
-            Cell::Text(t) => match t.trim().replace(',', "").parse::<f64>() {
-                Ok(n) if n.is_finite() => Some(n),
-                _ => {
-                    d.push(
-                        self.grid
-                            .diag(row, col, format!("「{}」は数値ではありません", excerpt(t)))
-                            .hint("数字だけを入れてください（単位や「約」などは付けず、数値で書けない記載は備考の列へ）"),
-                    );
-                    None
-                }
-            },
-            Cell::Bool(_) => {
-                d.push(
-                    self.grid
-                        .diag(row, col, "TRUE・FALSE ではなく数値が入るセルです")
-                        .hint("数字だけを入れてください"),
-                );
-                None
-            }
-        }
+        self.grid.number(row, col, NUMBER_HINT, d)
     }
 
     fn number(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<f64> {
@@ -135,16 +116,7 @@ impl<'g> Reader<'g> {
     }
 
     fn whole_at(&self, row: usize, col: usize, d: &mut Diagnostics) -> Option<i64> {
-        let n = self.number_at(row, col, d)?;
-        if n.fract() != 0.0 || n.abs() > 9.0e15 {
-            d.push(
-                self.grid
-                    .diag(row, col, format!("{n} は整数ではありません"))
-                    .hint("小数点のない整数を入れてください"),
-            );
-            return None;
-        }
-        Some(n as i64)
+        self.grid.whole(row, col, NUMBER_HINT, d)
     }
 
     fn whole(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<i64> {
@@ -277,25 +249,8 @@ impl<'g> Reader<'g> {
         d: &mut Diagnostics,
     ) -> Option<T> {
         let t = self.text(row, header)?;
-        match options.iter().find(|(l, _)| *l == t.trim()) {
-            Some((_, v)) => Some(*v),
-            None => {
-                let labels: Vec<&str> = options.iter().map(|(l, _)| *l).collect();
-                d.push(
-                    self.grid
-                        .diag(
-                            row,
-                            self.col(header),
-                            format!("{header}「{}」は選べる値ではありません", excerpt(&t)),
-                        )
-                        .hint(format!(
-                            "{} のどれかにしてください（空欄は null）",
-                            quote_list(&labels)
-                        )),
-                );
-                None
-            }
-        }
+        self.grid
+            .choice((row, self.col(header)), &t, header, options, d)
     }
 }
 
