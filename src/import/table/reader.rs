@@ -16,15 +16,15 @@ const NUMBER_HINT: &str =
     "数字だけを入れてください（単位や「約」などは付けず、数値で書けない記載は備考の列へ）";
 
 /// Reads values from one sheet by header, reporting problems at the cell.
-pub(crate) struct Reader<'g> {
-    pub(crate) grid: &'g Grid,
-    pub(crate) cols: HashMap<String, usize>,
+pub(super) struct Reader<'g> {
+    pub(super) grid: &'g Grid,
+    pub(super) cols: HashMap<String, usize>,
 }
 
 impl<'g> Reader<'g> {
     /// The sheet `def` in `grids`, its header checked; `None` (reported)
     /// when the sheet or an input column is missing.
-    pub(crate) fn open(
+    pub(super) fn open(
         grids: &'g [Grid],
         def: &Sheet,
         diags: &mut Diagnostics,
@@ -70,11 +70,11 @@ impl<'g> Reader<'g> {
     }
 
     /// A money header in the other unit (`予算現額（円）` for `（千円）`).
-    pub(crate) fn money_alias(&self, header: &str) -> bool {
+    pub(super) fn money_alias(&self, header: &str) -> bool {
         self.money_col(header).is_some()
     }
 
-    pub(crate) fn money_col(&self, header: &str) -> Option<(usize, MoneyUnit)> {
+    pub(super) fn money_col(&self, header: &str) -> Option<(usize, MoneyUnit)> {
         let base = header.split('（').next()?;
         [MoneyUnit::ThousandYen, MoneyUnit::Yen]
             .into_iter()
@@ -82,21 +82,21 @@ impl<'g> Reader<'g> {
     }
 
     /// Data rows: every row after the header that is not entirely blank.
-    pub(crate) fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(super) fn rows(&self) -> impl Iterator<Item = usize> + '_ {
         (1..self.grid.rows.len()).filter(|&r| !self.grid.rows[r].iter().all(Cell::is_blank))
     }
 
-    pub(crate) fn col(&self, header: &str) -> usize {
+    pub(super) fn col(&self, header: &str) -> usize {
         self.cols.get(header).copied().unwrap_or(usize::MAX)
     }
 
-    pub(crate) fn at(&self, row: usize, header: &str) -> String {
+    pub(super) fn at(&self, row: usize, header: &str) -> String {
         let c = self.col(header);
         self.grid.cell_ref(row, if c == usize::MAX { 0 } else { c })
     }
 
     /// Text (a number is written as it reads); blank → `None`.
-    pub(crate) fn text(&self, row: usize, header: &str) -> Option<String> {
+    pub(super) fn text(&self, row: usize, header: &str) -> Option<String> {
         match self.grid.get(row, self.col(header)) {
             Cell::Empty => None,
             Cell::Text(t) if t.is_empty() => None,
@@ -106,23 +106,23 @@ impl<'g> Reader<'g> {
         }
     }
 
-    pub(crate) fn number_at(&self, row: usize, col: usize, d: &mut Diagnostics) -> Option<f64> {
+    pub(super) fn number_at(&self, row: usize, col: usize, d: &mut Diagnostics) -> Option<f64> {
         self.grid.number(row, col, NUMBER_HINT, d)
     }
 
-    pub(crate) fn number(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<f64> {
+    pub(super) fn number(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<f64> {
         self.number_at(row, self.col(header), d)
     }
 
-    pub(crate) fn whole_at(&self, row: usize, col: usize, d: &mut Diagnostics) -> Option<i64> {
+    pub(super) fn whole_at(&self, row: usize, col: usize, d: &mut Diagnostics) -> Option<i64> {
         self.grid.whole(row, col, NUMBER_HINT, d)
     }
 
-    pub(crate) fn whole(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<i64> {
+    pub(super) fn whole(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<i64> {
         self.whole_at(row, self.col(header), d)
     }
 
-    pub(crate) fn small(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<u32> {
+    pub(super) fn small(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<u32> {
         let n = self.whole(row, header, d)?;
         match u32::try_from(n) {
             Ok(v) => Some(v),
@@ -138,7 +138,7 @@ impl<'g> Reader<'g> {
     }
 
     /// Money in `to` units, converted from the column's unit.
-    pub(crate) fn money(
+    pub(super) fn money(
         &self,
         row: usize,
         header: &str,
@@ -164,7 +164,7 @@ impl<'g> Reader<'g> {
         }
     }
 
-    pub(crate) fn boolean(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<bool> {
+    pub(super) fn boolean(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<bool> {
         let col = self.col(header);
         match self.grid.get(row, col) {
             Cell::Bool(b) => Some(*b),
@@ -197,7 +197,7 @@ impl<'g> Reader<'g> {
         }
     }
 
-    pub(crate) fn year(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<FiscalYear> {
+    pub(super) fn year(&self, row: usize, header: &str, d: &mut Diagnostics) -> Option<FiscalYear> {
         let col = self.col(header);
         let r = match self.grid.get(row, col) {
             Cell::Number(n) if n.fract() == 0.0 => FiscalYear::from_western(*n as i64),
@@ -218,7 +218,7 @@ impl<'g> Reader<'g> {
         }
     }
 
-    pub(crate) fn goals(&self, row: usize, header: &str, d: &mut Diagnostics) -> Vec<u8> {
+    pub(super) fn goals(&self, row: usize, header: &str, d: &mut Diagnostics) -> Vec<u8> {
         let col = self.col(header);
         let raw = match self.grid.get(row, col) {
             Cell::Number(n) => n.to_string(),
@@ -246,7 +246,7 @@ impl<'g> Reader<'g> {
         out
     }
 
-    pub(crate) fn choice<T: Copy>(
+    pub(super) fn choice<T: Copy>(
         &self,
         row: usize,
         header: &str,
