@@ -18,7 +18,7 @@
 //! Owns: the workbook's sheets and columns ([`sheets`]), shared with the
 //! importer. Must not: write to disk itself (the bytes go to a sink).
 //!
-//! Parts: [`sheets`] (the sheets and columns), `rows` (a project's values
+//! Parts: `sheets` (the sheets and columns), `rows` (a project's values
 //! for them) and `book` (writing the xlsx file). This module only joins
 //! them and holds no logic.
 

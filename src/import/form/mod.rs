@@ -6,7 +6,7 @@
 //! can draw a filled-in form from a project (the example and the tests use
 //! it); import ignores the labels.
 //!
-//! The parts: [`map`] (the map file and its checks), `read` (cells to
+//! The parts: `map` (the map file and its checks), `read` (cells to
 //! project documents) and `render` (a project drawn as a form). This module
 //! only joins them; it holds no logic of its own.
 

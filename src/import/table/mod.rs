@@ -2,7 +2,7 @@
 //! saved as CSV) read back into project documents, each value remembering
 //! the cell it came from.
 //!
-//! [`reader`] reads single sheets by header; this module assembles the
+//! `reader` reads single sheets by header; this module assembles the
 //! projects from the rows of all seven sheets and must not parse cells
 //! itself.
 

@@ -2,7 +2,7 @@
 //! each commented with the sheet's label (like `hyoka new`), and for each
 //! line the field path it holds, so that a problem `check` finds on a line
 //! can be reported at the cell the value came from.//!
-//! The list fields are written by [`lists`]; this module holds the line
+//! The list fields are written by `lists`; this module holds the line
 //! writer, the scalar encoding and the file's layout, and must not parse
 //! YAML or read sheets.
 
