@@ -92,25 +92,7 @@ pub enum Command {
     /// Excel のブック（data/projects.xlsx）や評価シートのフォームを事業ファイルに読み込みます
     ///
     /// 例: hyoka import output/data/projects.xlsx --dry-run
-    Import {
-        /// 読み込むファイル（.xlsx・.xls・.ods、またはシート名.csv）
-        files: Vec<PathBuf>,
-        /// コンテンツのフォルダ
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
-        /// すでにある事業ファイルも、違いを表示してから書き換える
-        #[arg(long)]
-        update: bool,
-        /// 表示だけして何も書き込まない
-        #[arg(long)]
-        dry_run: bool,
-        /// 評価シートのフォームとして読む（セルの対応表 MAP.yaml）
-        #[arg(long, value_name = "MAP.yaml")]
-        form: Option<PathBuf>,
-        /// 表示形式
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
+    Import(crate::import::Options),
     /// JSON Schema を schema/ に書き出します（シリーズごとの事業のスキーマを含む。開発者向け）
     #[command(hide = true)]
     Schema {
@@ -204,22 +186,10 @@ pub fn run() -> ExitCode {
             name.as_deref(),
             cli.quiet,
         ),
-        Command::Import {
-            files,
-            content,
-            update,
-            dry_run,
-            form,
-            format,
-        } => crate::import::run(&crate::import::Options {
-            files,
-            content,
-            update,
-            dry_run,
-            form,
-            format,
-            quiet: cli.quiet,
-        }),
+        Command::Import(mut options) => {
+            options.quiet = cli.quiet;
+            crate::import::run(&options)
+        }
         Command::Schema { dir, content } => write_schemas(&dir, &content),
     }
 }

@@ -50,22 +50,29 @@ pub struct Imported {
     pub file: PathBuf,
 }
 
-/// Options of `hyoka import`.
-#[derive(Debug, Clone)]
+/// What `hyoka import` was asked to do: its command-line arguments (the
+/// field docs are its `--help`), and `quiet` from the global flag.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
-    /// Spreadsheets.
+    /// 読み込むファイル（.xlsx・.xls・.ods、またはシート名.csv）
     pub files: Vec<PathBuf>,
-    /// Content folder.
+    /// コンテンツのフォルダ
+    #[arg(long, default_value = "content")]
     pub content: PathBuf,
-    /// Rewrite existing project files.
+    /// すでにある事業ファイルも、違いを表示してから書き換える
+    #[arg(long)]
     pub update: bool,
-    /// Print only.
+    /// 表示だけして何も書き込まない
+    #[arg(long)]
     pub dry_run: bool,
-    /// A form map: read one evaluation sheet per worksheet.
+    /// 評価シートのフォームとして読む（セルの対応表 MAP.yaml）
+    #[arg(long, value_name = "MAP.yaml")]
     pub form: Option<PathBuf>,
-    /// How problems are printed.
+    /// 表示形式
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Print less.
+    /// Print less (the global `--quiet`, set by the CLI after parsing).
+    #[arg(skip)]
     pub quiet: bool,
 }
 

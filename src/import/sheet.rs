@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
 
-use crate::diag::{excerpt, Diagnostic};
+use crate::diag::{excerpt, quote_list, Diagnostic, Diagnostics};
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +62,78 @@ impl Grid {
     /// A diagnostic at a cell.
     pub fn diag(&self, row: usize, col: usize, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::at_cell(&self.file, self.cell_ref(row, col), msg)
+    }
+
+    /// The number in a cell (text with thousands separators counts); a
+    /// blank cell is `None`, anything else is reported at the cell, with
+    /// `hint` as the fix for text that is not a number.
+    pub fn number(&self, row: usize, col: usize, hint: &str, d: &mut Diagnostics) -> Option<f64> {
+        match self.get(row, col) {
+            Cell::Number(n) => Some(*n),
+            Cell::Empty => None,
+            Cell::Text(t) if t.trim().is_empty() => None,
+            Cell::Text(t) => match t.trim().replace(',', "").parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(n),
+                _ => {
+                    d.push(
+                        self.diag(row, col, format!("「{}」は数値ではありません", excerpt(t)))
+                            .hint(hint),
+                    );
+                    None
+                }
+            },
+            Cell::Bool(_) => {
+                d.push(
+                    self.diag(row, col, "TRUE・FALSE ではなく数値が入るセルです")
+                        .hint("数字だけを入れてください"),
+                );
+                None
+            }
+        }
+    }
+
+    /// [`Grid::number`], which must also be a whole number.
+    pub fn whole(&self, row: usize, col: usize, hint: &str, d: &mut Diagnostics) -> Option<i64> {
+        let n = self.number(row, col, hint, d)?;
+        if n.fract() != 0.0 || n.abs() > 9.0e15 {
+            d.push(
+                self.diag(row, col, format!("{n} は整数ではありません"))
+                    .hint("小数点のない整数を入れてください"),
+            );
+            return None;
+        }
+        Some(n as i64)
+    }
+
+    /// The option whose label is `text` (the cell's value, read by the
+    /// caller); any other text is reported at the cell as not one of the
+    /// choices for `label`.
+    pub fn choice<T: Copy>(
+        &self,
+        (row, col): (usize, usize),
+        text: &str,
+        label: &str,
+        options: &[(&str, T)],
+        d: &mut Diagnostics,
+    ) -> Option<T> {
+        match options.iter().find(|(l, _)| *l == text.trim()) {
+            Some((_, v)) => Some(*v),
+            None => {
+                let labels: Vec<&str> = options.iter().map(|(l, _)| *l).collect();
+                d.push(
+                    self.diag(
+                        row,
+                        col,
+                        format!("{label}「{}」は選べる値ではありません", excerpt(text)),
+                    )
+                    .hint(format!(
+                        "{} のどれかにしてください（空欄は null）",
+                        quote_list(&labels)
+                    )),
+                );
+                None
+            }
+        }
     }
 }
 
