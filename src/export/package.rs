@@ -5,6 +5,10 @@
 //!
 //! Owns: the metadata about the data. Must not: make the tables or write
 //! anything ([`super::Streams::finish`] puts what this returns).
+//!
+//! Longer than most files (about 520 lines) because the package and both
+//! catalogues share one resource list, licence and contact: kept together
+//! so the three descriptions of the same files cannot drift apart.
 
 use std::collections::BTreeMap;
 

@@ -19,6 +19,9 @@
 //! process is gone) and reports it.
 //!
 //! This is the only place besides [`super`] that writes to disk.
+//!
+//! Longer than most files (about 560 lines, much of it documentation): the
+//! ownership rules, the swap and the sweep share the marker and its lock.
 
 use std::collections::HashSet;
 use std::fmt;

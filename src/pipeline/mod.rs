@@ -11,6 +11,9 @@
 //! Stages per project: load (read, parse, check) → render (page and charts)
 //! → export (JSON record, CSV rows) → write; then, once: aggregate pages
 //! (series, departments, home, sitemap) and the rest of `data/`.
+//!
+//! Longer than most files (about 550 lines): the pass, its modes and the
+//! ordered merger are one streaming algorithm (`timings` is apart).
 
 use std::io;
 use std::path::Path;

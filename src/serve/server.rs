@@ -1,6 +1,10 @@
 //! The event loop of `hyoka serve`: one mio loop on the main thread holds
 //! every connection and live-reload stream, within the limits documented in
 //! [`super`]. It reads only the in-memory files of the last build.
+//!
+//! Longer than most files (about 520 lines): the connection state machine
+//! and the loop that drives it are one unit; split, each half would only
+//! make sense with the other open beside it.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, IoSlice, Read, Write};
