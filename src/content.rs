@@ -19,7 +19,7 @@ pub struct Content {
     /// Free pages from `pages/*.md`, by slug.
     pub pages: Vec<Page>,
     /// `synonyms.yaml` (empty without one).
-    pub synonyms: crate::search::SynonymsDoc,
+    pub synonyms: crate::model::SynonymsDoc,
 }
 
 /// One evaluation series and its projects.
@@ -94,7 +94,7 @@ impl Content {
         org: &DepartmentsDoc,
         series: impl IntoIterator<Item = (&'a str, &'a SeriesDoc)>,
         pages: &[Page],
-        synonyms: &crate::search::SynonymsDoc,
+        synonyms: &crate::model::SynonymsDoc,
     ) -> Content {
         Content {
             site: site.clone(),
@@ -168,4 +168,9 @@ impl SeriesDoc {
             .find(|g| g.id == id)
             .map(|g| g.label.as_str())
     }
+}
+
+/// Path of a project's page (part of the URL layout, a public contract).
+pub fn project_page(id: &str) -> String {
+    format!("projects/{id}.html")
 }

@@ -773,3 +773,13 @@ pub struct SourceRef {
     #[schemars(title = "ページ内の位置（例: 4枚中2枚目）")]
     pub position: Option<u32>,
 }
+
+/// `content/synonyms.yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "検索の同義語（synonyms.yaml）")]
+pub struct SynonymsDoc {
+    /// 同義語のグループ。一つのグループの語は検索で同じものとして扱われます（例: [マイナンバー, 個人番号]）。
+    #[serde(default)]
+    pub groups: Vec<Vec<String>>,
+}

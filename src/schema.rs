@@ -15,8 +15,7 @@ use schemars::{generate::SchemaSettings, JsonSchema};
 use serde_json::{json, Value};
 
 use crate::content::Content;
-use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc};
-use crate::search::SynonymsDoc;
+use crate::model::{DepartmentsDoc, ProjectDoc, SeriesDoc, SiteDoc, SynonymsDoc};
 
 /// Folder (below `schema/`) of the per-series project schemas.
 pub const SERIES_DIR: &str = "projects";

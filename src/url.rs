@@ -277,6 +277,24 @@ fn percent_decode_ascii(s: &str) -> String {
     out
 }
 
+/// An e-mail address as DCAT-US's `hasEmail` accepts it (after `mailto:`):
+/// `local@domain.tld`, the local part of letters, digits and
+/// `_~!$&'()*+,;=:.-`, the domain of letters, digits, `.` and `-`.
+pub fn email_ok(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    !local.is_empty()
+        && local
+            .chars()
+            .all(|c| word(c) || "~!$&'()*+,;=:.-".contains(c))
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.chars().all(|c| word(c) || c == '.' || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

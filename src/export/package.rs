@@ -251,7 +251,7 @@ fn contact_point(content: &Content) -> Value {
     };
     c.insert("fn".into(), json!(name));
     if let Some(email) = contact.email.as_deref().map(str::trim) {
-        if crate::load::email_ok(email) {
+        if crate::url::email_ok(email) {
             c.insert("hasEmail".into(), json!(format!("mailto:{email}")));
         }
     }

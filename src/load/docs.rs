@@ -112,7 +112,7 @@ pub(super) fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut 
     );
     if let Some(contact) = &site.contact {
         if let Some(email) = &contact.email {
-            if !email_ok(email) {
+            if !crate::url::email_ok(email) {
                 diags.push(
                     Diagnostic::new(
                         path,
@@ -145,24 +145,6 @@ pub(super) fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut 
             );
         }
     }
-}
-
-/// An e-mail address as DCAT-US's `hasEmail` accepts it (after `mailto:`):
-/// `local@domain.tld`, the local part of letters, digits and
-/// `_~!$&'()*+,;=:.-`, the domain of letters, digits, `.` and `-`.
-pub fn email_ok(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    !local.is_empty()
-        && local
-            .chars()
-            .all(|c| word(c) || "~!$&'()*+,;=:.-".contains(c))
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && domain.chars().all(|c| word(c) || c == '.' || c == '-')
 }
 
 /// A URL that reaches an `href`: it must pass [`crate::url::safe_url`].

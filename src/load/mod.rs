@@ -38,8 +38,8 @@ mod files;
 mod project;
 mod slug;
 
+pub use docs::check_digit_ok;
 use docs::*;
-pub use docs::{check_digit_ok, email_ok};
 use files::*;
 use project::*;
 use slug::slug_error;
@@ -61,7 +61,7 @@ pub struct Skeleton {
     /// Free pages.
     pub pages: Vec<Page>,
     /// `synonyms.yaml`, empty when there is none (or when it has problems).
-    pub synonyms: crate::search::SynonymsDoc,
+    pub synonyms: crate::model::SynonymsDoc,
 }
 
 /// One series and the paths of its project files.

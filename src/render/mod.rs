@@ -174,10 +174,7 @@ impl Renderer {
     }
 }
 
-/// Path of a project's page.
-pub fn project_page(id: &str) -> String {
-    format!("projects/{id}.html")
-}
+pub use crate::content::project_page;
 
 /// Collects the pages of [`rest`] and their problems.
 struct Pages<'a> {

@@ -122,7 +122,7 @@ impl Doc {
                 )
             });
         Doc {
-            url: crate::render::project_page(&p.id),
+            url: crate::content::project_page(&p.id),
             name: d.name.clone(),
             department,
             series: series.doc.title.clone(),

@@ -5,9 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
 use crate::diag::{excerpt, Diagnostic, Diagnostics};
 use crate::posmap::{PosMap, Seg};
 
@@ -16,15 +13,7 @@ use super::normalize::normalize;
 /// The file name inside the content folder.
 pub const FILE: &str = "synonyms.yaml";
 
-/// `content/synonyms.yaml`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "検索の同義語（synonyms.yaml）")]
-pub struct SynonymsDoc {
-    /// 同義語のグループ。一つのグループの語は検索で同じものとして扱われます（例: [マイナンバー, 個人番号]）。
-    #[serde(default)]
-    pub groups: Vec<Vec<String>>,
-}
+pub use crate::model::SynonymsDoc;
 
 impl SynonymsDoc {
     /// The groups, each word normalised (as the index and the script
