@@ -11,27 +11,14 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{fixture, hyoka, main_of, snapshot, text};
+use common::{fixture, hrefs, hyoka, main_of, read, snapshot, text};
 
 fn build(dir: &Path) -> PathBuf {
     let out = hyoka(dir, &["build"]);
     assert!(out.status.success(), "{:?}", text(&out));
     dir.join("output")
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-fn hrefs(html: &str) -> Vec<String> {
-    html.split("href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(|s| s.replace("&#x2f;", "/").replace("&amp;", "&"))
-        .collect()
 }
 
 /// The `<tbody>` rows of the list table of a page.

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{fixture, hyoka, main_of, snapshot, text};
+use common::{fixture, hrefs, hyoka, main_of, read, snapshot, text};
 
 fn build(dir: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["build"];
@@ -14,19 +14,6 @@ fn build(dir: &Path, extra: &[&str]) -> PathBuf {
     let out = hyoka(dir, &args);
     assert!(out.status.success(), "{:?}", text(&out));
     dir.join("output")
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// Every `href="…"` of a page.
-fn hrefs(html: &str) -> Vec<String> {
-    html.split("href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(|s| s.replace("&#x2f;", "/").replace("&amp;", "&"))
-        .collect()
 }
 
 #[test]

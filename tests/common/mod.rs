@@ -91,3 +91,17 @@ pub fn snapshot(name: &str, actual: &str) {
         );
     }
 }
+
+/// A file's text; the test fails naming the file when it can't be read.
+pub fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Every `href="…"` of a page, with `&#x2f;` and `&amp;` decoded.
+pub fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|s| s.replace("&#x2f;", "/").replace("&amp;", "&"))
+        .collect()
+}
