@@ -128,6 +128,9 @@ pub fn run() -> ExitCode {
                 if !cli.quiet && !c.has_base_url {
                     eprintln!("{}", crate::pipeline::NO_BASE_URL_WARNING);
                 }
+                if !cli.quiet && !c.has_contact {
+                    eprintln!("{}", crate::pipeline::NO_CONTACT_WARNING);
+                }
                 if !cli.quiet {
                     eprintln!(
                         "問題はありません: {} 件の事業、{} のシリーズ、{} の課",

@@ -59,15 +59,136 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Whether `c` is a Japanese character or full-width punctuation: kana,
+/// kanji, the CJK symbols and punctuation (、。「」々〜), and the full-width
+/// and half-width forms except the full-width Latin letters and digits
+/// (ＩＣＴ, ２０１９ are words in Latin script, spaced like them).
+pub fn is_japanese(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F       // CJK symbols and punctuation
+        | 0x3040..=0x30FF     // hiragana, katakana (incl. ・ ー)
+        | 0x31F0..=0x31FF     // katakana phonetic extensions
+        | 0x3400..=0x4DBF     // CJK unified ideographs extension A
+        | 0x4E00..=0x9FFF     // CJK unified ideographs
+        | 0xF900..=0xFAFF     // CJK compatibility ideographs
+        | 0xFF01..=0xFF0F     // ！＂＃＄％＆＇（）＊＋，－．／
+        | 0xFF1A..=0xFF20     // ：；＜＝＞？＠
+        | 0xFF3B..=0xFF40     // ［＼］＾＿｀
+        | 0xFF5B..=0xFFEF     // ｛｜｝～, half-width katakana, full-width signs
+        | 0x20000..=0x3FFFF   // CJK unified ideographs extensions B and later
+    )
+}
+
+/// `s` without the single ASCII spaces that stand between two Japanese
+/// characters ([`is_japanese`]): YAML's folded scalars (`>-`) join lines
+/// with a space, which Japanese text does not have (「です。 各事業」 →
+/// 「です。各事業」). Spaces next to Latin letters or digits stay
+/// ("ICT 推進"). `before` and `after` are the characters next to `s` in
+/// the surrounding text, if any. For display only: the data keeps the
+/// text as written.
+pub fn tidy_spaces_between(before: Option<char>, s: &str, after: Option<char>) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = if i == 0 { before } else { Some(chars[i - 1]) };
+            let next = chars.get(i + 1).copied().or(if i + 1 == chars.len() {
+                after
+            } else {
+                None
+            });
+            if prev.is_some_and(is_japanese) && next.is_some_and(is_japanese) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// [`tidy_spaces_between`] for a whole text.
+pub fn tidy_spaces(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(' ') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(tidy_spaces_between(None, s, None))
+}
+
+/// Inline markup that does not separate the text on either side of it.
+fn is_inline_tag(ev: &Event) -> bool {
+    matches!(
+        ev,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
+}
+
+/// The character of text next to `events[at]`, looking back (the last
+/// character before it) or forward (the first after it), through inline
+/// markup but not past anything else (a block, a break, an image).
+fn text_next_to(events: &[Event], at: usize, back: bool) -> Option<char> {
+    let mut step = |j: usize| match &events[j] {
+        Event::Text(t) | Event::Code(t) => Some(if back {
+            t.chars().last()
+        } else {
+            t.chars().next()
+        }),
+        ev if is_inline_tag(ev) => None,
+        _ => Some(None),
+    };
+    if back {
+        (0..at).rev().find_map(&mut step).flatten()
+    } else {
+        (at + 1..events.len()).find_map(&mut step).flatten()
+    }
+}
+
+/// Japanese spacing for rendered markdown: a soft line break between two
+/// Japanese characters disappears (「日本\n語」 → 「日本語」), any other
+/// becomes a space ("foo\nbar" → "foo bar"); a single space between two
+/// Japanese characters is dropped ([`tidy_spaces_between`]), also across
+/// inline markup.
+fn tidy_markdown_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    for (i, ev) in events.iter().enumerate() {
+        match ev {
+            Event::SoftBreak => {
+                let before = text_next_to(&events, i, true);
+                let after = text_next_to(&events, i, false);
+                if !(before.is_some_and(is_japanese) && after.is_some_and(is_japanese)) {
+                    out.push(Event::Text(" ".into()));
+                }
+            }
+            Event::Text(t) if t.contains(' ') => {
+                let before = text_next_to(&events, i, true);
+                let after = text_next_to(&events, i, false);
+                out.push(Event::Text(tidy_spaces_between(before, t, after).into()));
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
 /// Markdown to HTML. Raw HTML in the source is shown as text, never passed
-/// through; single line breaks are kept as `<br>` because the sheets' text
-/// is line-oriented.
+/// through. Line breaks follow Japanese text: a soft break (a single line
+/// break in the source) joins the lines, with a space only between Latin
+/// words; `<br>` only where the source has a hard break (two trailing
+/// spaces or a backslash). See [`tidy_markdown_text`].
 ///
 /// Every link (inline, reference, autolink) and image must pass
 /// [`crate::url::safe_url`]: a refused link is rendered as its text only
 /// (no `<a>`), a refused image as its alt text (no `<img>`). Email autolinks
 /// (`<a@b.example>`) become `mailto:` links and always pass.
 pub fn markdown(src: &str) -> String {
+    markdown_with(src, &|_| None)
+}
+
+/// [`markdown`] with placeholders: `{{name}}` (or `{{ name }}`; name in
+/// ASCII lowercase letters and `_`) in the text becomes `fill(name)`, which
+/// is HTML the caller has escaped; a name `fill` does not know, and any
+/// placeholder in code, stays as written.
+pub fn markdown_with(src: &str, fill: &dyn Fn(&str) -> Option<String>) -> String {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
@@ -75,7 +196,6 @@ pub fn markdown(src: &str) -> String {
     let mut refused: Vec<bool> = Vec::new();
     let parser = Parser::new_ext(src, opts).filter_map(|ev| match ev {
         Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
-        Event::SoftBreak => Some(Event::HardBreak),
         Event::Start(Tag::Link {
             link_type,
             ref dest_url,
@@ -95,8 +215,73 @@ pub fn markdown(src: &str) -> String {
         }
         other => Some(other),
     });
+    let events = fill_placeholders(tidy_markdown_text(merge_text(parser)), fill);
     let mut out = String::new();
-    html::push_html(&mut out, parser);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// The events with each run of adjacent text events made one (the parser
+/// splits text at characters that might have started markup).
+fn merge_text<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::new();
+    for ev in events {
+        match (out.last_mut(), ev) {
+            (Some(Event::Text(prev)), Event::Text(t)) => {
+                let joined = format!("{prev}{t}");
+                *prev = joined.into();
+            }
+            (_, ev) => out.push(ev),
+        }
+    }
+    out
+}
+
+/// Text events with their `{{name}}` placeholders replaced by `fill`'s HTML.
+fn fill_placeholders<'a>(
+    events: Vec<Event<'a>>,
+    fill: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    for ev in events {
+        let Event::Text(t) = &ev else {
+            out.push(ev);
+            continue;
+        };
+        if !t.contains("{{") {
+            out.push(ev);
+            continue;
+        }
+        let mut rest: &str = t;
+        while let Some(start) = rest.find("{{") {
+            let after = &rest[start + 2..];
+            let filled = after.find("}}").and_then(|end| {
+                let name = after[..end].trim();
+                let valid =
+                    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+                valid
+                    .then(|| fill(name))
+                    .flatten()
+                    .map(|html| (html, start + 2 + end + 2))
+            });
+            match filled {
+                Some((html, consumed)) => {
+                    if start > 0 {
+                        out.push(Event::Text(rest[..start].to_string().into()));
+                    }
+                    out.push(Event::Html(html.into()));
+                    rest = &rest[consumed..];
+                }
+                None => {
+                    out.push(Event::Text(rest[..start + 2].to_string().into()));
+                    rest = &rest[start + 2..];
+                }
+            }
+        }
+        if !rest.is_empty() {
+            out.push(Event::Text(rest.to_string().into()));
+        }
+    }
     out
 }
 
@@ -108,8 +293,10 @@ pub fn plain_text(src: &str, max: usize) -> String {
     let mut text = String::new();
     for ev in Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match ev {
+            // Tidied piece by piece: the space that ends a block below is
+            // a real separator, not a join.
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                text.push_str(&t)
+                text.push_str(&tidy_spaces(&t))
             }
             Event::SoftBreak | Event::HardBreak => text.push('\n'),
             // The end of a block (paragraph, list item, cell…) separates
@@ -130,7 +317,8 @@ pub fn plain_text(src: &str, max: usize) -> String {
         }
     }
     // A line break inside Japanese text is no space (「…目的とす\nる。」);
-    // between two ASCII words it is one.
+    // anywhere else (between Latin words, or Latin and Japanese) it is one,
+    // as in [`markdown`].
     let chars: Vec<char> = text.chars().collect();
     let mut joined_lines = String::with_capacity(text.len());
     for (n, &c) in chars.iter().enumerate() {
@@ -140,7 +328,7 @@ pub fn plain_text(src: &str, max: usize) -> String {
         }
         let before = joined_lines.trim_end().chars().last();
         let after = chars[n + 1..].iter().find(|c| !c.is_whitespace());
-        if before.is_some_and(|b| b.is_ascii()) && after.is_some_and(|a| a.is_ascii()) {
+        if !(before.is_some_and(is_japanese) && after.is_some_and(|a| is_japanese(*a))) {
             joined_lines.push(' ');
         }
     }
@@ -262,7 +450,74 @@ mod tests {
     }
 
     #[test]
-    fn markdown_keeps_line_breaks() {
-        assert_eq!(markdown("一行目\n二行目"), "<p>一行目<br />\n二行目</p>\n");
+    fn soft_breaks_join_japanese_lines_and_space_latin_words() {
+        assert_eq!(markdown("日本\n語"), "<p>日本語</p>\n");
+        assert_eq!(markdown("foo\nbar"), "<p>foo bar</p>\n");
+        assert_eq!(markdown("です。\n各事業"), "<p>です。各事業</p>\n");
+        // A Latin word next to Japanese keeps its space.
+        assert_eq!(markdown("ICT\n推進"), "<p>ICT 推進</p>\n");
+        assert_eq!(markdown("推進\n2019年"), "<p>推進 2019年</p>\n");
+        // Through inline markup: 「**日本**\n語」.
+        assert_eq!(
+            markdown("**日本**\n語"),
+            "<p><strong>日本</strong>語</p>\n"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled_with_the_callers_html_outside_code_only() {
+        let fill = |name: &str| (name == "contact").then(|| "<a href=\"x\">係</a>".to_string());
+        assert_eq!(
+            markdown_with("連絡先: {{contact}}。{{ contact }}", &fill),
+            "<p>連絡先: <a href=\"x\">係</a>。<a href=\"x\">係</a></p>\n"
+        );
+        // Unknown names, bad names, code and raw HTML stay as written (escaped).
+        assert_eq!(
+            markdown_with("{{other}} {{Contact}} `{{contact}}` {{contact", &fill),
+            "<p>{{other}} {{Contact}} <code>{{contact}}</code> {{contact</p>\n"
+        );
+        assert_eq!(
+            markdown_with("<b>{{contact}}</b>", &fill),
+            "<p>&lt;b&gt;<a href=\"x\">係</a>&lt;/b&gt;</p>\n"
+        );
+        // Without a fill, markdown is unchanged.
+        assert_eq!(markdown("{{contact}}"), "<p>{{contact}}</p>\n");
+    }
+
+    #[test]
+    fn only_hard_breaks_become_br() {
+        assert_eq!(markdown("一行目  \n二行目"), "<p>一行目<br />\n二行目</p>\n");
+        assert_eq!(markdown("一行目\\\n二行目"), "<p>一行目<br />\n二行目</p>\n");
+        assert!(!markdown("一行目\n二行目\nthird\nline").contains("<br"));
+    }
+
+    #[test]
+    fn spaces_between_japanese_characters_are_dropped() {
+        // YAML's folded scalars join lines with a space.
+        assert_eq!(tidy_spaces("です。 各事業"), "です。各事業");
+        assert_eq!(tidy_spaces("評価を、 誰でも"), "評価を、誰でも");
+        assert_eq!(tidy_spaces("ICT 推進"), "ICT 推進");
+        assert_eq!(tidy_spaces("推進 ICT"), "推進 ICT");
+        assert_eq!(tidy_spaces("令和 3年度"), "令和 3年度");
+        assert_eq!(tidy_spaces("open data"), "open data");
+        // Full-width Latin letters are spaced like Latin ones.
+        assert_eq!(tidy_spaces("ＩＣＴ 推進"), "ＩＣＴ 推進");
+        // Only a single space: two stay as written.
+        assert_eq!(tidy_spaces("です。  各事業"), "です。  各事業");
+        // The ideographic space is a character of the text, not a join.
+        assert_eq!(tidy_spaces("です。\u{3000}各事業"), "です。\u{3000}各事業");
+        assert_eq!(
+            markdown("所沢市が公表している「計画」の評価を、 誰でも\n検索できます。 各事業"),
+            "<p>所沢市が公表している「計画」の評価を、誰でも検索できます。各事業</p>\n"
+        );
+        // Across inline markup: 「です。 **各事業**」.
+        assert_eq!(
+            markdown("です。 **各事業**"),
+            "<p>です。<strong>各事業</strong></p>\n"
+        );
+        assert_eq!(
+            plain_text("評価を、 誰でも\nICT 推進\nする。\n次", 120),
+            "評価を、誰でも ICT 推進する。次"
+        );
     }
 }

@@ -72,6 +72,13 @@ pub struct SiteDoc {
         regex(pattern = r"^\d{4}-\d{2}-\d{2}$")
     )]
     pub updated: Option<String>,
+    /// What the data is: the municipality's own publication or someone
+    /// else's transcription of it, with the notice every page shows.
+    /// Required: `check` reports a site.yaml without it (no default could
+    /// be true for every site).
+    #[serde(default)]
+    #[schemars(required, title = "データの出どころ（自治体自身の公表か、第三者の転記か）")]
+    pub provenance: Option<Provenance>,
     /// Language tag of the site.
     #[serde(default = "default_language")]
     #[schemars(title = "言語")]
@@ -81,6 +88,53 @@ pub struct SiteDoc {
     #[serde(default)]
     #[schemars(title = "問い合わせ先（不明なら null）")]
     pub contact: Option<Contact>,
+}
+
+/// Where the data comes from (`site.yaml`'s `provenance`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// Whether the municipality publishes this data itself.
+    #[schemars(title = "種類: official（自治体自身が公表）| transcription（公表資料を第三者が転記）")]
+    pub kind: ProvenanceKind,
+    /// The sentence every page shows; null gives a default sentence for
+    /// the kind ([`Provenance::notice_for`]).
+    #[serde(default)]
+    #[schemars(
+        title = "すべてのページに表示するお知らせの文（null なら種類に応じた定型文）",
+        example = &"このサイトのデータは、所沢市が公表した PDF を第三者が転記したものです。正式な内容は元の資料をご確認ください。"
+    )]
+    pub notice: Option<String>,
+}
+
+/// Who made the data of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProvenanceKind {
+    /// The municipality's own publication.
+    #[schemars(title = "自治体自身が公表したデータ")]
+    Official,
+    /// A transcription of the municipality's publications by someone else.
+    #[schemars(title = "自治体の公表資料を第三者が転記したデータ")]
+    Transcription,
+}
+
+impl Provenance {
+    /// The notice to show: `notice` when given, else a sentence for the
+    /// kind naming `municipality`.
+    pub fn notice_for(&self, municipality: &str) -> String {
+        match self.notice.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => match self.kind {
+                ProvenanceKind::Official => {
+                    format!("このサイトのデータは、{municipality}が公表したものです。")
+                }
+                ProvenanceKind::Transcription => format!(
+                    "このサイトのデータは、{municipality}が公表した資料を第三者が転記したものです。正式な内容は元の資料をご確認ください。"
+                ),
+            },
+        }
+    }
 }
 
 /// The office that answers questions about the data. Fill in only what the
@@ -103,6 +157,25 @@ pub struct Contact {
     #[serde(default)]
     #[schemars(title = "問い合わせ先のページのURL")]
     pub url: Option<String>,
+}
+
+impl SiteDoc {
+    /// The provenance notice every page shows (none only when
+    /// `provenance` is missing, which `check` refuses).
+    pub fn notice(&self) -> Option<String> {
+        self.provenance
+            .as_ref()
+            .map(|p| p.notice_for(&self.municipality))
+    }
+
+    /// Whether `contact` gives any way to reach someone.
+    pub fn has_contact(&self) -> bool {
+        self.contact.as_ref().is_some_and(|c| {
+            [&c.office, &c.email, &c.url]
+                .iter()
+                .any(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()))
+        })
+    }
 }
 
 fn default_language() -> String {

@@ -31,6 +31,7 @@ municipality_code: "112089"
 title: テスト市 事務事業評価オープンデータ
 description: テスト用のデータです。
 base_url: https://city.example/hyoka
+provenance: { kind: official }
 "#;
 
 const DEPARTMENTS: &str = r#"

@@ -45,7 +45,7 @@ use serde_json::Value;
 use crate::content::{Content, Project, Series};
 use crate::output::{Memory, OutFile, Sink, Stream};
 
-pub use files::{department_files, downloads, project_files, Download};
+pub use files::{department_files, downloads, guide, project_files, Audience, Download, Guide};
 
 use files::{data_path, department_csv, meta};
 pub use package::license_uri;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use crate::content::Content;
+use crate::model::ProvenanceKind;
 
 use super::files::{data_path, meta, Meta, CSV, JSON};
 use super::table::table_schema;
@@ -151,6 +152,14 @@ fn keywords(content: &Content) -> Vec<String> {
     k
 }
 
+/// The provenance notice as the first paragraph of a description.
+fn with_notice(content: &Content, text: &str) -> String {
+    match content.site.notice() {
+        Some(n) => format!("{n}\n\n{text}"),
+        None => text.to_string(),
+    }
+}
+
 fn description(content: &Content) -> String {
     let mut d = content
         .site
@@ -159,6 +168,9 @@ fn description(content: &Content) -> String {
         .unwrap_or_default()
         .trim()
         .to_string();
+    if let Some(n) = content.site.notice() {
+        d = if d.is_empty() { n } else { format!("{n}\n\n{d}") };
+    }
     if !d.is_empty() {
         d.push_str("\n\n");
     }
@@ -192,10 +204,26 @@ pub(super) fn datapackage(content: &Content, created: &str, resources: Vec<Value
             "title": license_title(content),
         }]),
     );
-    p.insert(
-        "contributors".into(),
-        json!([{ "title": site.municipality, "roles": ["publisher"] }]),
-    );
+    // A transcription is not the municipality's publication: it made the
+    // data (creator), someone else published this package.
+    let transcribed = site
+        .provenance
+        .as_ref()
+        .is_some_and(|p| p.kind == ProvenanceKind::Transcription);
+    let mut contributors = vec![json!({
+        "title": site.municipality,
+        "roles": [if transcribed { "creator" } else { "publisher" }],
+    })];
+    if let Some(c) = package_contact(content) {
+        contributors.push(c);
+    }
+    p.insert("contributors".into(), Value::Array(contributors));
+    if let Some(prov) = &site.provenance {
+        p.insert(
+            "provenance".into(),
+            json!({ "kind": prov.kind, "notice": prov.notice_for(&site.municipality) }),
+        );
+    }
     let sources: Vec<Value> = content
         .series
         .iter()
@@ -258,6 +286,36 @@ fn contact_point(content: &Content) -> Value {
     Value::Object(c)
 }
 
+/// The data package's contributor with the role `contact`: `site.yaml`'s
+/// `contact`, when it gives any way to reach someone.
+fn package_contact(content: &Content) -> Option<Value> {
+    let site = &content.site;
+    if !site.has_contact() {
+        return None;
+    }
+    let contact = site.contact.clone().unwrap_or_default();
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let mut c = Map::new();
+    let title = match given(&contact.office) {
+        Some(office) => format!("{} {office}", site.municipality),
+        None => site.municipality.clone(),
+    };
+    c.insert("title".into(), json!(title));
+    if let Some(email) = given(&contact.email).filter(|e| crate::url::email_ok(e)) {
+        c.insert("email".into(), json!(email));
+    }
+    if let Some(url) = given(&contact.url) {
+        c.insert("path".into(), json!(url));
+    }
+    c.insert("roles".into(), json!(["contact"]));
+    Some(Value::Object(c))
+}
+
 /// `data/catalog.json` (DCAT-US 1.1), or `None` without a base URL: the
 /// schema and the harvesters accept absolute URLs only.
 pub(super) fn catalog(
@@ -313,9 +371,12 @@ pub(super) fn catalog(
             );
             d.insert(
                 "description".into(),
-                json!(format!(
-                    "{}\n\n出典の表示: {}",
-                    head.description, site.license.attribution
+                json!(with_notice(
+                    content,
+                    &format!(
+                        "{}\n\n出典の表示: {}",
+                        head.description, site.license.attribution
+                    )
                 )),
             );
             d.insert("keyword".into(), json!(keywords(content)));
@@ -460,6 +521,12 @@ pub(super) fn catalog_jsonld(
                     }),
                 );
             }
+            if let Some(n) = site.notice() {
+                o.insert(
+                    "dct:provenance".into(),
+                    json!({ "@type": "dct:ProvenanceStatement", "rdfs:label": n }),
+                );
+            }
             o.insert("dcat:landingPage".into(), node(&d["landingPage"]));
             o.insert("dcat:distribution".into(), Value::Array(distributions));
             Value::Object(o)
@@ -470,6 +537,7 @@ pub(super) fn catalog_jsonld(
             "dcat": "http://www.w3.org/ns/dcat#",
             "dct": "http://purl.org/dc/terms/",
             "foaf": "http://xmlns.com/foaf/0.1/",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "vcard": "http://www.w3.org/2006/vcard/ns#",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
             "@language": site.language,

@@ -87,6 +87,16 @@ pub(super) fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut 
             .hint(why),
         );
     }
+    if site.provenance.is_none() {
+        diags.push(
+            Diagnostic::new(
+                path,
+                Pos::START,
+                "データの出どころ（provenance）が書かれていません",
+            )
+            .hint(PROVENANCE_HINT),
+        );
+    }
     if let Some(date) = &site.updated {
         let problem = match calendar_date(date) {
             Ok(()) => None,
@@ -146,6 +156,9 @@ pub(super) fn check_site(path: &Path, site: &SiteDoc, pos: &PosMap, diags: &mut 
         }
     }
 }
+
+/// How to add the missing `provenance` to `site.yaml`.
+const PROVENANCE_HINT: &str = "このサイトのデータが自治体自身の公表したものか、公表資料を第三者が転記したものかを、site.yaml に「provenance: { kind: official }」（自治体自身が公表）または「provenance: { kind: transcription }」（第三者が転記）と書いてください。すべてのページに表示する文は notice で変えられます";
 
 /// A URL that reaches an `href`: it must pass [`crate::url::safe_url`].
 pub(super) fn check_url(path: &Path, at: Pos, what: &str, url: &str, diags: &mut Diagnostics) {

@@ -460,6 +460,9 @@ pub fn build(
 /// URL (it is not an error: a site without one works, minus these).
 pub const NO_BASE_URL_WARNING: &str = "warning: 公開URL（base_url）が設定されていません\n  = ヒント: このままでは sitemap.xml とデータカタログ（data/catalog.json、data/catalog.jsonld）を書き出さず、canonical と OGP の URL も入りません。404.html からはサイトのトップページへリンクできず、サーバーのトップページ（/）へのリンクだけになります。公開する前に site.yaml の base_url か build の --base-url に公開URL（例: https://city.example/hyoka/）を書いてください";
 
+/// The warning `check` prints when `site.yaml`'s `contact` is all null.
+pub const NO_CONTACT_WARNING: &str = "warning: 問い合わせ先（site.yaml の contact）が設定されていません\n  = ヒント: アクセシビリティのページに問題の連絡先を示せず、データカタログの contactPoint も自治体名だけになります。公表資料などで確かめられる担当課（office）、メールアドレス（email）、問い合わせ先のページのURL（url）のどれかを書いてください";
+
 /// What `check` found in a good content folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checked {
@@ -471,6 +474,8 @@ pub struct Checked {
     pub departments: usize,
     /// Whether `site.yaml` sets a base URL.
     pub has_base_url: bool,
+    /// Whether `site.yaml`'s `contact` gives any way to reach someone.
+    pub has_contact: bool,
 }
 
 /// Checks the content folder `root` without building: every problem of
@@ -482,6 +487,7 @@ pub fn check(root: &Path) -> Result<Checked, Diagnostics> {
         series: content.series.len(),
         departments: content.org.departments.len(),
         has_base_url: content.site.base_url.is_some(),
+        has_contact: content.site.has_contact(),
     })
 }
 

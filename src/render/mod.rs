@@ -63,7 +63,15 @@ struct SiteView {
     attribution: String,
     language: String,
     pages: Vec<PageLink>,
+    /// What the data is (`provenance`), shown on every page.
+    notice: Option<String>,
+    /// The free page `about`, which the notice links to, when there is one.
+    about: Option<PageLink>,
 }
+
+/// The slug of the free page that says what the site and its data are
+/// (`content/pages/about.md`): the provenance notice links to it.
+const ABOUT_PAGE: &str = "about";
 
 /// A free page, for the navigation.
 #[derive(Serialize, Clone)]
@@ -108,6 +116,15 @@ impl Renderer {
                     title: p.title.clone(),
                 })
                 .collect(),
+            notice: content.site.notice(),
+            about: content
+                .pages
+                .iter()
+                .find(|p| p.slug == ABOUT_PAGE)
+                .map(|p| PageLink {
+                    slug: p.slug.clone(),
+                    title: p.title.clone(),
+                }),
         };
         Ok(Renderer {
             env,
