@@ -79,25 +79,44 @@ pub fn is_japanese(c: char) -> bool {
     )
 }
 
-/// `s` without the single ASCII spaces that stand between two Japanese
-/// characters ([`is_japanese`]): YAML's folded scalars (`>-`) join lines
-/// with a space, which Japanese text does not have (「です。 各事業」 →
-/// 「です。各事業」). Spaces next to Latin letters or digits stay
-/// ("ICT 推進"). `before` and `after` are the characters next to `s` in
-/// the surrounding text, if any. For display only: the data keeps the
-/// text as written.
+/// Whether `c` is Japanese punctuation: 、。「」『』【】（）・！？：… in
+/// their CJK or full-width forms.
+pub fn is_japanese_punctuation(c: char) -> bool {
+    matches!(c as u32,
+        0x3001..=0x3004       // 、。〃〄
+        | 0x3008..=0x3020     // brackets 〈〉《》「」『』【】〔〕, 〜, marks
+        | 0x3030 | 0x303D     // 〰 〽
+        | 0x30FB              // ・
+        | 0xFF01..=0xFF0F     // ！（）＊，－．／ …
+        | 0xFF1A..=0xFF20     // ：；＜＝＞？＠
+        | 0xFF3B..=0xFF40     // ［＼］＾＿｀
+        | 0xFF5B..=0xFF65     // ｛｜｝～ and the half-width 。「」、・
+    )
+}
+
+/// `s` without the single ASCII spaces that follow Japanese punctuation
+/// ([`is_japanese_punctuation`]) and precede a Japanese character
+/// ([`is_japanese`]): YAML's folded scalars (`>-`) join lines with a
+/// space, which Japanese text does not have after its punctuation
+/// (「です。 各事業」 → 「です。各事業」, 「評価を、 誰でも」 →
+/// 「評価を、誰でも」). A space between two other Japanese characters is
+/// kept, as it is usually meant: it parts a family name from a given name
+/// (「市川 勝也」) and a name from its title (「所沢市 事務事業評価」).
+/// Spaces next to Latin letters or digits stay ("ICT 推進"). `before` and
+/// `after` are the characters next to `s` in the surrounding text, if any.
+/// For display only: the data keeps the text as written.
 pub fn tidy_spaces_between(before: Option<char>, s: &str, after: Option<char>) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
         if c == ' ' {
             let prev = if i == 0 { before } else { Some(chars[i - 1]) };
-            let next = chars.get(i + 1).copied().or(if i + 1 == chars.len() {
-                after
-            } else {
-                None
-            });
-            if prev.is_some_and(is_japanese) && next.is_some_and(is_japanese) {
+            let next =
+                chars
+                    .get(i + 1)
+                    .copied()
+                    .or(if i + 1 == chars.len() { after } else { None });
+            if prev.is_some_and(is_japanese_punctuation) && next.is_some_and(is_japanese) {
                 continue;
             }
         }
@@ -145,9 +164,9 @@ fn text_next_to(events: &[Event], at: usize, back: bool) -> Option<char> {
 
 /// Japanese spacing for rendered markdown: a soft line break between two
 /// Japanese characters disappears (「日本\n語」 → 「日本語」), any other
-/// becomes a space ("foo\nbar" → "foo bar"); a single space between two
-/// Japanese characters is dropped ([`tidy_spaces_between`]), also across
-/// inline markup.
+/// becomes a space ("foo\nbar" → "foo bar"); a single space after Japanese
+/// punctuation is dropped ([`tidy_spaces_between`]), also across inline
+/// markup.
 fn tidy_markdown_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len());
     for (i, ev) in events.iter().enumerate() {
@@ -458,10 +477,7 @@ mod tests {
         assert_eq!(markdown("ICT\n推進"), "<p>ICT 推進</p>\n");
         assert_eq!(markdown("推進\n2019年"), "<p>推進 2019年</p>\n");
         // Through inline markup: 「**日本**\n語」.
-        assert_eq!(
-            markdown("**日本**\n語"),
-            "<p><strong>日本</strong>語</p>\n"
-        );
+        assert_eq!(markdown("**日本**\n語"), "<p><strong>日本</strong>語</p>\n");
     }
 
     #[test]
@@ -486,8 +502,14 @@ mod tests {
 
     #[test]
     fn only_hard_breaks_become_br() {
-        assert_eq!(markdown("一行目  \n二行目"), "<p>一行目<br />\n二行目</p>\n");
-        assert_eq!(markdown("一行目\\\n二行目"), "<p>一行目<br />\n二行目</p>\n");
+        assert_eq!(
+            markdown("一行目  \n二行目"),
+            "<p>一行目<br />\n二行目</p>\n"
+        );
+        assert_eq!(
+            markdown("一行目\\\n二行目"),
+            "<p>一行目<br />\n二行目</p>\n"
+        );
         assert!(!markdown("一行目\n二行目\nthird\nline").contains("<br"));
     }
 
@@ -499,6 +521,17 @@ mod tests {
         assert_eq!(tidy_spaces("ICT 推進"), "ICT 推進");
         assert_eq!(tidy_spaces("推進 ICT"), "推進 ICT");
         assert_eq!(tidy_spaces("令和 3年度"), "令和 3年度");
+        assert_eq!(tidy_spaces("（注） 金額"), "（注）金額");
+        assert_eq!(tidy_spaces("「計画」 の"), "「計画」の");
+        // Between two other Japanese characters a space is meant: names.
+        assert_eq!(
+            tidy_spaces("経営企画担当参事 市川 勝也"),
+            "経営企画担当参事 市川 勝也"
+        );
+        assert_eq!(tidy_spaces("所沢市 事務事業評価"), "所沢市 事務事業評価");
+        // After punctuation, before Latin or a digit: kept.
+        assert_eq!(tidy_spaces("です。 ICT"), "です。 ICT");
+        assert_eq!(tidy_spaces("です。 2019年"), "です。 2019年");
         assert_eq!(tidy_spaces("open data"), "open data");
         // Full-width Latin letters are spaced like Latin ones.
         assert_eq!(tidy_spaces("ＩＣＴ 推進"), "ＩＣＴ 推進");

@@ -75,9 +75,12 @@ pub struct SiteDoc {
     /// What the data is: the municipality's own publication or someone
     /// else's transcription of it, with the notice every page shows.
     /// Required: `check` reports a site.yaml without it (no default could
-    /// be true for every site).
-    #[serde(default)]
-    #[schemars(required, title = "データの出どころ（自治体自身の公表か、第三者の転記か）")]
+    /// be true for every site). No `serde(default)`: a missing Option is
+    /// None all the same, and the schema marks the field required.
+    #[schemars(
+        required,
+        title = "データの出どころ（自治体自身の公表か、第三者の転記か）"
+    )]
     pub provenance: Option<Provenance>,
     /// Language tag of the site.
     #[serde(default = "default_language")]
@@ -95,7 +98,9 @@ pub struct SiteDoc {
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// Whether the municipality publishes this data itself.
-    #[schemars(title = "種類: official（自治体自身が公表）| transcription（公表資料を第三者が転記）")]
+    #[schemars(
+        title = "種類: official（自治体自身が公表）| transcription（公表資料を第三者が転記）"
+    )]
     pub kind: ProvenanceKind,
     /// The sentence every page shows; null gives a default sentence for
     /// the kind ([`Provenance::notice_for`]).

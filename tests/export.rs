@@ -1076,7 +1076,16 @@ fn datapackage_describes_licence_sources_and_keys() {
             "https://datapackage.org/profiles/2.0/datapackage.json"
         );
         assert!(p.get("profile").is_none(), "no v1 profile");
-        assert_eq!(p["contributors"][0]["roles"], json!(["publisher"]));
+        // The municipality publishes its own data; a transcription's
+        // package names it as the data's creator only.
+        let kind = c.site.provenance.as_ref().map(|p| p.kind);
+        let (kind_name, role) = match what {
+            "content" => ("transcription", "creator"),
+            _ => ("official", "publisher"),
+        };
+        assert_eq!(json!(kind), json!(kind_name), "{what}");
+        assert_eq!(p["contributors"][0]["roles"], json!([role]), "{what}");
+        assert_eq!(p["provenance"]["kind"], kind_name, "{what}");
         assert_eq!(p["created"], "2024-05-01T00:00:00Z");
         assert_eq!(p["version"], export::FORMAT_VERSION);
         let name = p["name"].as_str().expect("name");

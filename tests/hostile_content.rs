@@ -73,8 +73,8 @@ const GATE_HINT: &str = "  = ヒント: http:// か https:// で始まるURL、m
 
 // ---- URLs in YAML ---------------------------------------------------------
 
-/// Appends a licence with `url` to the minimal site.yaml (6 lines): the
-/// `url:` value starts at line 10, column 8.
+/// Appends a licence with `url` to the minimal site.yaml (7 lines): the
+/// `url:` value starts at line 11, column 8.
 fn with_license_url(url: &str) -> tempfile::TempDir {
     let dir = fixture("minimal");
     let site = dir.path().join("content/site.yaml");
@@ -91,7 +91,7 @@ fn license_url_javascript_is_an_error() {
     let dir = with_license_url("javascript:alert(1)");
     refused(
         dir.path(),
-        "content/site.yaml:10:8: error: ライセンスのURL（license.url）に「javascript:」で始まるURLは使えません",
+        "content/site.yaml:11:8: error: ライセンスのURL（license.url）に「javascript:」で始まるURLは使えません",
     );
     let err = text(&hyoka(dir.path(), &["check"])).1;
     assert!(err.lines().any(|l| l == GATE_HINT), "{err}");
@@ -102,7 +102,7 @@ fn license_url_entity_encoded_javascript_is_an_error() {
     let dir = with_license_url("&#x6A;ava&Tab;script&colon;alert(1)");
     refused(
         dir.path(),
-        "content/site.yaml:10:8: error: ライセンスのURL（license.url）に「javascript:」で始まるURLは使えません",
+        "content/site.yaml:11:8: error: ライセンスのURL（license.url）に「javascript:」で始まるURLは使えません",
     );
 }
 

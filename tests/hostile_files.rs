@@ -189,12 +189,14 @@ fn links_inside_the_folder_are_followed() {
 
     let r = run(dir.path(), &["check"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    // The fixture has no base_url: one warning, then the result.
+    // The fixture has no base_url and no contact: two warnings, then the
+    // result.
     assert_eq!(
         r.stderr,
         format!(
-            "{}\n問題はありません: 4 件の事業、2 のシリーズ、3 の課\n",
-            hyoka::pipeline::NO_BASE_URL_WARNING
+            "{}\n{}\n問題はありません: 4 件の事業、2 のシリーズ、3 の課\n",
+            hyoka::pipeline::NO_BASE_URL_WARNING,
+            hyoka::pipeline::NO_CONTACT_WARNING
         )
     );
 }

@@ -169,7 +169,11 @@ fn description(content: &Content) -> String {
         .trim()
         .to_string();
     if let Some(n) = content.site.notice() {
-        d = if d.is_empty() { n } else { format!("{n}\n\n{d}") };
+        d = if d.is_empty() {
+            n
+        } else {
+            format!("{n}\n\n{d}")
+        };
     }
     if !d.is_empty() {
         d.push_str("\n\n");

@@ -53,9 +53,10 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
         match value.as_str() {
             // Text shown in a page loses the spaces YAML's folded scalars put
             // between Japanese sentences (the data files keep them).
-            Some(s) if escaping && !value.is_safe() => write_escaped(out, &format::tidy_spaces(s)).map_err(|e| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-            }),
+            Some(s) if escaping && !value.is_safe() => write_escaped(out, &format::tidy_spaces(s))
+                .map_err(|e| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+                }),
             _ => minijinja::escape_formatter(out, state, value),
         }
     });
