@@ -65,7 +65,10 @@ pub fn escape_html(s: &str) -> String {
 /// (ＩＣＴ, ２０１９ are words in Latin script, spaced like them).
 pub fn is_japanese(c: char) -> bool {
     matches!(c as u32,
-        0x3000..=0x303F       // CJK symbols and punctuation
+        0x203B                // ※
+        | 0x2460..=0x24FF     // ① and the other enclosed numbers
+        | 0x25A0..=0x25FF     // ■□▲△○●◎, used as bullets
+        | 0x3000..=0x303F     // CJK symbols and punctuation
         | 0x3040..=0x30FF     // hiragana, katakana (incl. ・ ー)
         | 0x31F0..=0x31FF     // katakana phonetic extensions
         | 0x3400..=0x4DBF     // CJK unified ideographs extension A
@@ -351,8 +354,10 @@ pub fn plain_text(src: &str, max: usize) -> String {
             joined_lines.push(' ');
         }
     }
+    // Blocks are joined with a space, which Japanese needs none of after
+    // its punctuation (「…実践する。 ○…」).
     let words: Vec<&str> = joined_lines.split_whitespace().collect();
-    let joined = words.join(" ");
+    let joined = tidy_spaces(&words.join(" ")).into_owned();
     if joined.chars().count() <= max {
         return joined;
     }
@@ -551,6 +556,11 @@ mod tests {
         assert_eq!(
             plain_text("評価を、 誰でも\nICT 推進\nする。\n次", 120),
             "評価を、誰でも ICT 推進する。次"
+        );
+        // Paragraphs joined after 。 need no space; after other text they do.
+        assert_eq!(
+            plain_text("実践する。\n\n○「計画」\n\n※注\n\n市民の\n\n便利", 120),
+            "実践する。○「計画」※注 市民の 便利"
         );
     }
 }
