@@ -94,7 +94,7 @@ pub fn cost_column(rows: &[&[FiscalYearRecord]]) -> Option<CostColumn> {
 mod tests {
     use super::*;
 
-    fn fy(year: i32, budget: Option<i64>, settlement: Option<i64>, est: bool) -> FiscalYearRecord {
+    fn fy(year: u16, budget: Option<i64>, settlement: Option<i64>, est: bool) -> FiscalYearRecord {
         FiscalYearRecord {
             year: FiscalYear(year),
             budget,

@@ -51,6 +51,8 @@ pub(super) struct RatingView {
     list: Option<String>,
     /// The period's label, for the link's accessible text.
     period: Option<String>,
+    /// What the series calls one project, for the same text.
+    noun: Option<String>,
 }
 
 /// The rating `code` of `series` given in `period` (an id of the series'
@@ -66,6 +68,7 @@ pub(super) fn rating_view(series: &Series, period: &str, code: Option<&str>) -> 
         definition: level.and_then(|l| l.definition.clone()),
         list: per.and_then(|per| super::lists::rating_page(series, &per.id, code)),
         period: per.map(|per| per.label.clone()),
+        noun: Some(series.doc.noun().to_string()),
     })
 }
 
@@ -78,6 +81,7 @@ pub(super) fn level_view(l: &ScaleLevel) -> RatingView {
         definition: l.definition.clone(),
         list: None,
         period: None,
+        noun: None,
     }
 }
 
@@ -240,8 +244,8 @@ pub(super) fn cost_cells(
     let first = units.next();
     let unit = first.filter(|u| units.all(|v| v == *u));
     let detail = match unit {
-        Some(u) => format!("{}、{}", col.year.display_ja(), u.label()),
-        None => col.year.display_ja(),
+        Some(u) => format!("{}、{}", col.year.wareki(), u.label()),
+        None => col.year.wareki(),
     };
     let head = CostHead {
         title: match col.kind {
