@@ -1,6 +1,7 @@
 //! Aggregation: pure functions from the content to the numbers pages, charts
 //! and downloads show (rating distributions, cost totals, achievement).
 
+pub mod cost;
 pub mod lists;
 
 use std::collections::BTreeMap;

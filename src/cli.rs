@@ -125,6 +125,11 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Check { content, format } => match crate::pipeline::check(&content) {
             Ok(c) => {
+                // Warnings never change the exit code.
+                let warnings = crate::load::lint::folder(&content);
+                if !warnings.is_empty() {
+                    print_diags(&warnings, format);
+                }
                 if !cli.quiet && !c.has_base_url {
                     eprintln!("{}", crate::pipeline::NO_BASE_URL_WARNING);
                 }
@@ -139,8 +144,9 @@ pub fn run() -> ExitCode {
                 }
                 ExitCode::SUCCESS
             }
-            Err(diags) => {
-                print_diags(&diags, format);
+            Err(mut diags) => {
+                diags.0.extend(crate::load::lint::folder(&content).0);
+                print_diags(&diags.sorted(), format);
                 ExitCode::from(EXIT_CONTENT)
             }
         },

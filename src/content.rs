@@ -159,6 +159,17 @@ impl SeriesDoc {
         self.scale.iter().find(|l| l.code == code)
     }
 
+    /// Whether the series' projects have `section` (every section when
+    /// `sections` is absent).
+    pub fn has(&self, section: crate::model::Section) -> bool {
+        self.sections.as_ref().is_none_or(|s| s.contains(&section))
+    }
+
+    /// What one project of the series is called (事業 when not declared).
+    pub fn noun(&self) -> &str {
+        self.noun.as_deref().unwrap_or("事業")
+    }
+
     /// The label of a group of the series' grouping, by id.
     pub fn group_label(&self, id: &str) -> Option<&str> {
         self.grouping

@@ -131,9 +131,11 @@ pub fn typed<T: DeserializeOwned>(file: &Path, parsed: &Parsed) -> (Option<T>, V
                     );
                     break;
                 }
-                // A missing field whose value we removed ourselves is a
-                // consequence of an earlier error, not a new one.
-                let consequence = matches!(&kind, Kind::Missing(f)
+                // A missing field whose value we removed ourselves, or the
+                // null we put in place of a list item, is a consequence of
+                // an earlier error, not a new one.
+                let consequence = removed.contains(&path)
+                    || matches!(&kind, Kind::Missing(f)
                     if removed.iter().any(|r| r.len() == path.len() + 1
                         && r.starts_with(&path)
                         && r.last() == Some(&Seg::Key(f.clone()))));

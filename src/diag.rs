@@ -14,6 +14,28 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The content cannot be built as it is (exit code 1).
+    #[default]
+    Error,
+    /// The content builds, but something in it is likely a mistake (the
+    /// exit code stays 0 when there are warnings only).
+    Warning,
+}
+
+impl Severity {
+    /// The word of the human form (`error`, `warning`), also the GitHub
+    /// command's name.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -30,6 +52,8 @@ pub struct Diagnostic {
     /// A spreadsheet cell (`シート名!C12`) instead of line and column: the
     /// report then reads `FILE.xlsx:シート名!C12: error: …` (`hyoka import`).
     pub cell: Option<String>,
+    /// Error (the default) or warning.
+    pub severity: Severity,
 }
 
 impl Diagnostic {
@@ -42,6 +66,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             cell: None,
+            severity: Severity::Error,
         }
     }
 
@@ -51,6 +76,12 @@ impl Diagnostic {
             cell: Some(cell.into()),
             ..Diagnostic::new(file, Pos::START, message)
         }
+    }
+
+    /// Makes it a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// Adds a hint.
@@ -68,13 +99,15 @@ impl Diagnostic {
         }
         if let Some(c) = &self.cell {
             return format!(
-                "::error file={}::{}",
+                "::{} file={}::{}",
+                self.severity.word(),
                 gh_escape_prop(&self.file.to_string_lossy()),
                 gh_escape_data(&format!("{c}: {msg}"))
             );
         }
         format!(
-            "::error file={},line={},col={}::{}",
+            "::{} file={},line={},col={}::{}",
+            self.severity.word(),
             gh_escape_prop(&self.file.to_string_lossy()),
             self.line,
             self.col,
@@ -94,15 +127,17 @@ impl fmt::Display for Diagnostic {
         match &self.cell {
             Some(c) => write!(
                 f,
-                "{file}:{}: error: {}",
+                "{file}:{}: {}: {}",
                 escape_controls(c),
+                self.severity.word(),
                 escape_controls(&self.message)
             )?,
             None => write!(
                 f,
-                "{file}:{}:{}: error: {}",
+                "{file}:{}:{}: {}: {}",
                 self.line,
                 self.col,
+                self.severity.word(),
                 escape_controls(&self.message)
             )?,
         }
@@ -224,6 +259,13 @@ impl Diagnostics {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+    /// How many of them are warnings.
+    pub fn warnings(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
     /// Sorted by file, line, column, message; duplicates removed.
     pub fn sorted(mut self) -> Self {
         self.0.sort();
@@ -237,7 +279,14 @@ impl Diagnostics {
             out.push_str(&d.to_string());
             out.push('\n');
         }
-        out.push_str(&format!("{} 件のエラーがあります。\n", self.0.len()));
+        let warnings = self.warnings();
+        let errors = self.0.len() - warnings;
+        if errors > 0 || warnings == 0 {
+            out.push_str(&format!("{errors} 件のエラーがあります。\n"));
+        }
+        if warnings > 0 {
+            out.push_str(&format!("{warnings} 件の警告があります。\n"));
+        }
         out
     }
     /// GitHub workflow commands, one per line.

@@ -314,10 +314,154 @@ pub struct SeriesDoc {
     /// Source documents.
     #[schemars(title = "出典資料")]
     pub sources: Vec<SourceDoc>,
+    /// The parts of the sheet this series' projects have; pages show only
+    /// these. Absent: every part (the 事務事業評価シート).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "このシリーズの事業にある欄（省略するとすべての欄。書かない欄はページに出ません）",
+        extend("uniqueItems" = true)
+    )]
+    pub sections: Option<Vec<Section>>,
+    /// What one project of the series is called on its pages (事業,
+    /// システム). Absent: 事業.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "1件の呼び方（省略すると「事業」）", example = &"システム")]
+    pub noun: Option<String>,
     /// Order on the home page (smaller first).
     #[serde(default)]
     #[schemars(title = "表示順")]
     pub order: i32,
+}
+
+/// A part of the evaluation sheet that a series may declare in
+/// `sections` (the name, the department, the group, the ratings and the
+/// source are always there). The titles are the sheet's labels, which the
+/// project page also uses ([`Section::label`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// `summary`.
+    #[schemars(title = "事業の目的及び具体的な内容")]
+    Summary,
+    /// `account`.
+    #[schemars(title = "会計")]
+    Account,
+    /// `plan_rank`.
+    #[schemars(title = "実施計画ランク")]
+    PlanRank,
+    /// `kind`.
+    #[schemars(title = "事業の種別")]
+    Kind,
+    /// `period`.
+    #[schemars(title = "期間")]
+    Period,
+    /// `legal_basis`.
+    #[schemars(title = "根拠法令")]
+    LegalBasis,
+    /// `general_plan`.
+    #[schemars(title = "総合計画での位置付け")]
+    GeneralPlan,
+    /// `fiscal_years[].budget`, `settlement`, `settlement_estimated`.
+    #[schemars(title = "経費（予算現額・決算額）")]
+    Costs,
+    /// `fiscal_years[]` staff numbers and 正規職員人件費.
+    #[schemars(title = "人員（正規職員・その他職員・正規職員人件費）")]
+    Staff,
+    /// `fiscal_years[].activities`.
+    #[schemars(title = "活動実績")]
+    Activities,
+    /// `indicators`.
+    #[schemars(title = "成果指標")]
+    Indicators,
+    /// `evaluations[].reason`.
+    #[schemars(title = "評価理由")]
+    Reason,
+    /// `evaluations[].improvements`.
+    #[schemars(title = "改善した点")]
+    Improvements,
+    /// `evaluations[].challenges`.
+    #[schemars(title = "現状の課題")]
+    Challenges,
+    /// `evaluations[].next_steps`.
+    #[schemars(title = "今後の取り組み")]
+    NextSteps,
+    /// `evaluations[].evaluator`.
+    #[schemars(title = "評価者")]
+    Evaluator,
+    /// `sdgs`.
+    #[schemars(title = "SDGsへの貢献")]
+    Sdgs,
+}
+
+impl Section {
+    /// Every section, in the order of the sheet.
+    pub const ALL: [Section; 17] = [
+        Section::Summary,
+        Section::Account,
+        Section::PlanRank,
+        Section::Kind,
+        Section::Period,
+        Section::LegalBasis,
+        Section::GeneralPlan,
+        Section::Costs,
+        Section::Staff,
+        Section::Activities,
+        Section::Indicators,
+        Section::Reason,
+        Section::Improvements,
+        Section::Challenges,
+        Section::NextSteps,
+        Section::Evaluator,
+        Section::Sdgs,
+    ];
+
+    /// The name written in `sections` (and the template's flag).
+    pub fn id(self) -> &'static str {
+        match self {
+            Section::Summary => "summary",
+            Section::Account => "account",
+            Section::PlanRank => "plan_rank",
+            Section::Kind => "kind",
+            Section::Period => "period",
+            Section::LegalBasis => "legal_basis",
+            Section::GeneralPlan => "general_plan",
+            Section::Costs => "costs",
+            Section::Staff => "staff",
+            Section::Activities => "activities",
+            Section::Indicators => "indicators",
+            Section::Reason => "reason",
+            Section::Improvements => "improvements",
+            Section::Challenges => "challenges",
+            Section::NextSteps => "next_steps",
+            Section::Evaluator => "evaluator",
+            Section::Sdgs => "sdgs",
+        }
+    }
+
+    /// The sheet's label of the section.
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Summary => "事業の目的及び具体的な内容",
+            Section::Account => "会計",
+            Section::PlanRank => "実施計画ランク",
+            Section::Kind => "事業の種別",
+            Section::Period => "期間",
+            Section::LegalBasis => "根拠法令",
+            Section::GeneralPlan => "総合計画での位置付け",
+            Section::Costs => "経費（予算現額・決算額）",
+            Section::Staff => "人員と正規職員人件費",
+            Section::Activities => "活動実績",
+            Section::Indicators => "成果指標",
+            Section::Reason => "評価理由",
+            Section::Improvements => "改善した点",
+            Section::Challenges => "現状の課題",
+            Section::NextSteps => "今後の取り組み",
+            Section::Evaluator => "評価者",
+            Section::Sdgs => "SDGsへの貢献",
+        }
+    }
 }
 
 /// Unit of money amounts.

@@ -98,7 +98,7 @@ fn minimal_projects_table() {
         "<td class=\"dept\"><a href=\"departments/somu.html\">総務課</a></td>",
         "<li><small>令和元年度</small> <a class=\"rating\" style=\"--c: #2e7d32\" href=\"lists/rating/sample/fy2019/a.html\"><span class=\"code\">A</span><span class=\"label\">適切</span>",
         "<li><small>総括</small> <a class=\"rating\" style=\"--c: #1a5e9a\" href=\"lists/rating/sample/overall/b.html\"><span class=\"code\">B</span>",
-        "<td class=\"num\" data-key=\"6030000\"><data value=\"6030\" title=\"6,030,000円\">6,030千円</data><br><small>令和元年度（見込み）</small></td>",
+        "<td class=\"num\" data-key=\"6030000\"><data value=\"6030\" title=\"6,030,000円\">6,030千円</data><br><small>（見込み）</small></td>",
         "<a href=\"lists/sdg/16.html\" title=\"平和と公正をすべての人に\">ゴール16</a>",
         "<td><a href=\"lists/account/general.html\">一般</a></td>",
     ] {
@@ -117,6 +117,11 @@ fn minimal_projects_table() {
     ] {
         assert!(s.contains(part), "script-name row lacks {part}:\n{s}");
     }
+    // One cost column: the latest year with a 決算額 (R1), its kind and
+    // unit in the header.
+    assert!(main.contains(
+        "<th scope=\"col\" data-sort=\"number\">決算額<br><small>（令和元年度、千円）</small></th>"
+    ));
     // The table scrolls in a named, focusable region; the script is loaded
     // relative to the page.
     assert!(main.contains(

@@ -1256,6 +1256,7 @@ fn diagnostic_checks_catch_bad_files_and_positions() {
         message: "m".into(),
         hint: None,
         cell: None,
+        severity: Default::default(),
     };
     let names = |ds: Vec<Diagnostic>| -> Vec<&'static str> {
         diag_problems(root, &Diagnostics(ds), &mut HashMap::new())

@@ -1,12 +1,11 @@
 //! Selections for the list pages: which projects have a rating in a period,
-//! contribute to an SDG goal, belong to an account, and each project's
-//! latest 決算額. Pure functions over (slim) content, in a stable order:
+//! contribute to an SDG goal, belong to an account (the cost column is
+//! [`super::cost`]). Pure functions over (slim) content, in a stable order:
 //! series in content order, projects in file order.
 
 use std::collections::BTreeMap;
 
 use crate::content::{Content, Project, Series};
-use crate::fiscal::FiscalYear;
 use crate::model::{Account, ScaleLevel};
 
 /// The projects of one scale level in one period of a series.
@@ -102,34 +101,6 @@ pub fn by_account(content: &Content) -> Vec<(Account, Vec<(&Series, &Project)>)>
         })
         .filter(|(_, v)| !v.is_empty())
         .collect()
-}
-
-/// A project's latest 決算額.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settlement {
-    /// The fiscal year of the figure.
-    pub year: FiscalYear,
-    /// The amount, in the series' unit.
-    pub amount: i64,
-    /// The figure is 見込み (an estimate).
-    pub estimated: bool,
-}
-
-/// The 決算額 of the latest fiscal year that states one (a later year with
-/// only a budget does not count).
-pub fn latest_settlement(project: &Project) -> Option<Settlement> {
-    project
-        .doc
-        .fiscal_years
-        .iter()
-        .filter_map(|f| {
-            f.settlement.map(|amount| Settlement {
-                year: f.year,
-                amount,
-                estimated: f.settlement_estimated,
-            })
-        })
-        .max_by_key(|s| s.year)
 }
 
 /// The file name (without `.html`) of the list page of `code` in `series`:
@@ -236,33 +207,6 @@ mod tests {
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].0, Account::General);
         assert_eq!(ids(a[0].1.iter().map(|(_, p)| *p)), ["alpha"]);
-    }
-
-    #[test]
-    fn latest_settlement_per_project() {
-        let c = minimal();
-        let ps = &c.series[0].projects;
-        // alpha: R1 (2019) 6,030 見込み is later than H30 (2018) 508.
-        assert_eq!(
-            latest_settlement(&ps[0]),
-            Some(Settlement {
-                year: FiscalYear(2019),
-                amount: 6030,
-                estimated: true
-            })
-        );
-        assert_eq!(latest_settlement(&ps[1]), None);
-        // A later year with only a budget does not replace the figure.
-        let mut p = ps[0].clone();
-        p.doc.fiscal_years[1].settlement = None;
-        assert_eq!(
-            latest_settlement(&p),
-            Some(Settlement {
-                year: FiscalYear(2018),
-                amount: 508,
-                estimated: false
-            })
-        );
     }
 
     #[test]

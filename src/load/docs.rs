@@ -269,6 +269,13 @@ pub(super) fn check_series(path: &Path, s: &SeriesDoc, pos: &PosMap, diags: &mut
             "評価の段階（scale）が空です",
         ));
     }
+    if s.noun.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        diags.push(
+            Diagnostic::new(path, pos.value(&[k("noun")]), "1件の呼び方（noun）が空です").hint(
+                "「事業」「システム」のように書くか、行ごと消してください（省略すると「事業」）",
+            ),
+        );
+    }
     let mut codes = BTreeSet::new();
     for (n, l) in s.scale.iter().enumerate() {
         if l.code.trim().is_empty() || !codes.insert(l.code.as_str()) {

@@ -35,6 +35,7 @@ use crate::posmap::{PosMap, Seg};
 
 mod docs;
 mod files;
+pub mod lint;
 mod project;
 mod slug;
 

@@ -18,8 +18,8 @@ use crate::fiscal::FiscalYear;
 use crate::model::Department;
 
 use super::view::{
-    costs, period_heads, project_row, summary_tables, PeriodHead, ProjectRow, SummaryTable,
-    YearCostView,
+    cost_cells, costs, period_heads, project_row, summary_tables, CostHead, PeriodHead, ProjectRow,
+    SummaryTable, YearCostView,
 };
 use super::{Pages, Renderer};
 
@@ -29,6 +29,10 @@ struct DeptSeriesView {
     title: String,
     periods: Vec<PeriodHead>,
     rows: Vec<ProjectRow>,
+    /// The header of the table's cost column (none: no such column).
+    cost: Option<CostHead>,
+    /// What one project of the series is called.
+    noun: String,
     summaries: Vec<SummaryTable>,
     costs: Vec<YearCostView>,
 }
@@ -121,13 +125,25 @@ fn page(
         if ps.is_empty() {
             continue;
         }
+        let pairs: Vec<(&Series, &Project)> = ps.iter().map(|p| (series, *p)).collect();
+        let (cost, cells) = cost_cells(&pairs);
         series_views.push(DeptSeriesView {
             id: series.id.clone(),
             title: series.doc.title.clone(),
+            noun: series.doc.noun().to_string(),
             periods: period_heads(series),
-            rows: ps.iter().map(|p| project_row(content, series, p)).collect(),
+            rows: ps
+                .iter()
+                .zip(cells)
+                .map(|(p, cell)| project_row(content, series, p, cell))
+                .collect(),
+            cost,
             summaries: summary_tables(series, &[], &ps),
-            costs: costs(ps.iter().copied(), series.doc.money_unit, &mut overflow),
+            costs: if series.doc.has(crate::model::Section::Costs) {
+                costs(ps.iter().copied(), series.doc.money_unit, &mut overflow)
+            } else {
+                Vec::new()
+            },
         });
     }
     let view = DepartmentView {

@@ -43,7 +43,11 @@ pub(super) fn page(
 ) {
     let mut all_costs: Vec<(String, Vec<YearCostView>)> = Vec::new();
     let mut overflow = None;
-    for s in &content.series {
+    for s in content
+        .series
+        .iter()
+        .filter(|s| s.doc.has(crate::model::Section::Costs))
+    {
         all_costs.push((
             s.doc.title.clone(),
             costs(s.projects.iter(), s.doc.money_unit, &mut overflow),

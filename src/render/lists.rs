@@ -26,9 +26,9 @@ use serde::Serialize;
 
 use crate::aggregate::{self, lists as sel};
 use crate::content::{Content, Project, Series};
-use crate::model::Account;
+use crate::model::{Account, Section};
 
-use super::view::{amount, level_view, rating_view, Amount, RatingView};
+use super::view::{cost_cells, level_view, rating_view, CostCell, CostHead, RatingView};
 use super::Pages;
 
 /// Path of the list page of rating `code` of `series` in `period`; `None`
@@ -69,16 +69,6 @@ struct PeriodRating {
     rating: Option<RatingView>,
 }
 
-/// The latest 決算額 with its year.
-#[derive(Serialize, Clone)]
-struct SettlementCell {
-    amount: Amount,
-    /// In yen, for sorting across series of different units.
-    yen: i64,
-    year: String,
-    estimated: bool,
-}
-
 #[derive(Serialize, Clone)]
 struct GoalCell {
     n: u8,
@@ -109,16 +99,50 @@ struct ListRow {
     /// Sort key: the scale position of the rating of the series' first
     /// period (none when not rated then).
     rating_rank: Option<usize>,
-    settlement: Option<SettlementCell>,
+    /// The row's cell of its table's cost column (set per table).
+    cost: Option<CostCell>,
     goals: Vec<GoalCell>,
     /// Filter values of the goals, space separated.
     goal_keys: String,
     account: Option<AccountCell>,
 }
 
+/// A list table: its rows and the columns that some row fills (a column
+/// empty in every row is left out).
+#[derive(Serialize)]
+struct ListTable {
+    rows: Vec<ListRow>,
+    /// The cost column's header ([`cost_cells`]); none: no cost column.
+    cost: Option<CostHead>,
+    /// Some row has an SDG goal.
+    sdgs: bool,
+    /// Some row states its 会計.
+    account: bool,
+}
+
+/// The table of `items` (with their rows, made once per project): one
+/// cost column over exactly these rows.
+fn table(items: &[(&Series, &Project, &ListRow)]) -> ListTable {
+    let pairs: Vec<(&Series, &Project)> = items.iter().map(|(s, p, _)| (*s, *p)).collect();
+    let (cost, cells) = cost_cells(&pairs);
+    let rows: Vec<ListRow> = items
+        .iter()
+        .zip(cells)
+        .map(|((_, _, r), cost)| ListRow {
+            cost,
+            ..(*r).clone()
+        })
+        .collect();
+    ListTable {
+        cost,
+        sdgs: rows.iter().any(|r| !r.goals.is_empty()),
+        account: rows.iter().any(|r| r.account.is_some()),
+        rows,
+    }
+}
+
 fn row(content: &Content, series: &Series, p: &Project) -> ListRow {
     let dept = content.department(&p.doc.department);
-    let unit = series.doc.money_unit;
     let mut keys = Vec::new();
     let mut rank: Option<Option<usize>> = None;
     let ratings = series
@@ -142,7 +166,12 @@ fn row(content: &Content, series: &Series, p: &Project) -> ListRow {
         })
         .collect();
     let mut goals: Vec<GoalCell> = Vec::new();
-    if let Some(s) = &p.doc.sdgs {
+    if let Some(s) = p
+        .doc
+        .sdgs
+        .as_ref()
+        .filter(|_| series.doc.has(Section::Sdgs))
+    {
         for (&n, method) in s
             .goals
             .iter()
@@ -173,23 +202,22 @@ fn row(content: &Content, series: &Series, p: &Project) -> ListRow {
         ratings,
         rating_keys: keys.join(" "),
         rating_rank: rank.flatten(),
-        settlement: sel::latest_settlement(p).map(|s| SettlementCell {
-            amount: amount(Some(s.amount), unit),
-            yen: s.amount.saturating_mul(unit.yen()),
-            year: s.year.wareki(),
-            estimated: s.estimated,
-        }),
+        cost: None,
         goal_keys: goals
             .iter()
             .map(|g| g.n.to_string())
             .collect::<Vec<_>>()
             .join(" "),
         goals,
-        account: p.doc.account.map(|a| AccountCell {
-            id: account_slug(a),
-            label: a.label(),
-            list: account_page(a),
-        }),
+        account: p
+            .doc
+            .account
+            .filter(|_| series.doc.has(Section::Account))
+            .map(|a| AccountCell {
+                id: account_slug(a),
+                label: a.label(),
+                list: account_page(a),
+            }),
     }
 }
 
@@ -293,7 +321,10 @@ struct ListPage {
     rating: Option<RatingView>,
     goal: Option<u8>,
     account: Option<&'static str>,
-    rows: Vec<ListRow>,
+    /// What the listed items are called (the series' noun; 事業 across
+    /// series).
+    noun: String,
+    table: ListTable,
 }
 
 /// `projects.html` and every list page; returns the index of the list
@@ -303,10 +334,18 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
         .projects()
         .map(|(s, p)| row(content, s, p))
         .collect();
-    let by_id: BTreeMap<&str, &ListRow> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
-    let pick = |ps: &mut dyn Iterator<Item = &Project>| -> Vec<ListRow> {
-        ps.filter_map(|p| by_id.get(p.id.as_str()).map(|r| (*r).clone()))
-            .collect()
+    let items: Vec<(&Series, &Project, &ListRow)> = content
+        .projects()
+        .zip(&rows)
+        .map(|((s, p), r)| (s, p, r))
+        .collect();
+    let by_id: BTreeMap<&str, (&Series, &Project, &ListRow)> =
+        items.iter().map(|i| (i.1.id.as_str(), *i)).collect();
+    let pick = |ps: &mut dyn Iterator<Item = &Project>| -> ListTable {
+        let picked: Vec<(&Series, &Project, &ListRow)> = ps
+            .filter_map(|p| by_id.get(p.id.as_str()).copied())
+            .collect();
+        table(&picked)
     };
 
     let page = |r: &mut Pages, path: &str, view: ListPage| {
@@ -332,7 +371,8 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
                     rating: Some(level_view(l.level)),
                     goal: None,
                     account: None,
-                    rows: pick(&mut l.projects.iter().copied()),
+                    noun: series.doc.noun().to_string(),
+                    table: pick(&mut l.projects.iter().copied()),
                 };
                 page(r, &path, view);
             }
@@ -356,7 +396,8 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
             rating: None,
             goal: Some(n),
             account: None,
-            rows: pick(&mut hits.iter().map(|h| h.project)),
+            noun: "事業".into(),
+            table: pick(&mut hits.iter().map(|h| h.project)),
         };
         page(r, &path, view);
         sdgs.push(GoalLink {
@@ -380,7 +421,8 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
             rating: None,
             goal: None,
             account: Some(a.label()),
-            rows: pick(&mut ps.iter().map(|(_, p)| *p)),
+            noun: "事業".into(),
+            table: pick(&mut ps.iter().map(|(_, p)| *p)),
         };
         page(r, &path, view);
         accounts.push(AccountLink {
@@ -420,7 +462,7 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
         "projects.html",
         "projects.html",
         minijinja::context! {
-            rows => Value::from_serialize(&rows),
+            table => Value::from_serialize(table(&items)),
             lists => Value::from_serialize(&index),
         },
     );

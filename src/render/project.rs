@@ -7,6 +7,7 @@
 //! not in memory) or write files; the page's path is
 //! [`super::project_page`].
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use crate::aggregate;
 use crate::content::{Content, Project, Series};
 use crate::format;
+use crate::model::Section;
 
 use super::view::{
     amount, dept_ref, md, rating_view, source_view, Amount, DeptRef, RatingView, SourceView,
@@ -93,9 +95,18 @@ pub(super) struct ProjectView {
     evaluations: Vec<EvaluationView>,
     sdgs: Option<SdgsView>,
     source: Option<SourceView>,
+    /// The transcription record (shown folded after the sheet, with the
+    /// source's note on how it was transcribed).
     notes: Vec<String>,
     downloads: Vec<String>,
     cost_chart: Option<String>,
+    /// The parts of the sheet the series has, by [`Section::id`].
+    has: BTreeMap<&'static str, bool>,
+    /// What one project of the series is called (事業, システム).
+    noun: String,
+    /// Whether the series has any part of the 事務事業評価シート's head
+    /// (会計…総合計画): the printed page then uses the sheet's layout.
+    sheet: bool,
 }
 
 #[derive(Serialize)]
@@ -141,6 +152,8 @@ pub(super) fn view(
 ) -> ProjectView {
     let unit = series.doc.money_unit;
     let d = &p.doc;
+    let has = |s: Section| series.doc.has(s);
+    let by_year = has(Section::Costs) || has(Section::Staff) || has(Section::Activities);
     let first_eval_year = series
         .doc
         .periods
@@ -163,6 +176,7 @@ pub(super) fn view(
     let years: Vec<YearView> = d
         .fiscal_years
         .iter()
+        .filter(|_| by_year)
         .map(|f| YearView {
             label: f.year.display_ja(),
             short: f.year.short(),
@@ -176,6 +190,7 @@ pub(super) fn view(
             activities: f
                 .activities
                 .iter()
+                .filter(|_| has(Section::Activities))
                 .map(|a| {
                     (
                         a.item.clone(),
@@ -188,17 +203,21 @@ pub(super) fn view(
     let cost_points: Vec<crate::charts::CostPoint> = d
         .fiscal_years
         .iter()
-        .map(|f| crate::charts::CostPoint {
-            label: f.year.short(),
-            budget: f.budget,
-            settlement: f.settlement,
-            settlement_estimated: f.settlement_estimated,
-            staff_cost: f.regular_staff_cost,
+        .map(|f| {
+            let costs = has(Section::Costs);
+            crate::charts::CostPoint {
+                label: f.year.short(),
+                budget: f.budget.filter(|_| costs),
+                settlement: f.settlement.filter(|_| costs),
+                settlement_estimated: f.settlement_estimated && costs,
+                staff_cost: f.regular_staff_cost.filter(|_| has(Section::Staff)),
+            }
         })
         .collect();
     let indicators = d
         .indicators
         .iter()
+        .filter(|_| has(Section::Indicators))
         .map(|ind| {
             let unit_s = ind.unit.clone().unwrap_or_default();
             let fmt = |v: Option<f64>| match v {
@@ -246,9 +265,14 @@ pub(super) fn view(
             }
         })
         .collect();
-    let cost_chart = timed(chart_time, || {
-        crate::charts::cost_chart("経費の推移", unit.label(), &cost_points)
-    });
+    let cost_chart = if has(Section::Costs) || has(Section::Staff) {
+        timed(chart_time, || {
+            crate::charts::cost_chart("経費の推移", unit.label(), &cost_points)
+        })
+    } else {
+        None
+    };
+    let gate = |s: Section, v: &Option<String>| if has(s) { md(v) } else { None };
     let evaluations = series
         .doc
         .periods
@@ -262,20 +286,26 @@ pub(super) fn view(
         .map(|(per, e)| EvaluationView {
             period: per.label.clone(),
             rating: rating_view(series, &per.id, e.rating.as_deref()),
-            reason_html: md(&e.reason),
-            improvements_html: md(&e.improvements),
-            challenges_html: md(&e.challenges),
-            next_steps_html: md(&e.next_steps),
-            evaluator: e.evaluator.as_ref().map(|ev| {
-                [ev.title.as_deref(), ev.name.as_deref()]
-                    .into_iter()
-                    .map(|x| x.unwrap_or("—"))
-                    .collect::<Vec<_>>()
-                    .join("　")
-            }),
+            reason_html: gate(Section::Reason, &e.reason),
+            improvements_html: gate(Section::Improvements, &e.improvements),
+            challenges_html: gate(Section::Challenges, &e.challenges),
+            next_steps_html: gate(Section::NextSteps, &e.next_steps),
+            evaluator: e
+                .evaluator
+                .as_ref()
+                .filter(|_| has(Section::Evaluator))
+                .map(|ev| {
+                    [ev.title.as_deref(), ev.name.as_deref()]
+                        .into_iter()
+                        .map(|x| x.unwrap_or("—"))
+                        .collect::<Vec<_>>()
+                        .join("　")
+                }),
             remark: e.remark.clone(),
         })
         .collect();
+    let account = d.account.filter(|_| has(Section::Account));
+    let source = source_view(series, &d.source.document, d.source.page, d.source.position);
     ProjectView {
         id: p.id.clone(),
         name: d.name.clone(),
@@ -286,39 +316,70 @@ pub(super) fn view(
         department_name_then: name_then,
         group_name: series.doc.grouping.as_ref().map(|g| g.name.clone()),
         group_label,
-        summary_html: md(&d.summary),
-        account: d.account.map(|a| a.label()),
-        account_list: d.account.map(super::lists::account_page),
-        plan_rank: d.plan_rank.map(|a| a.label()),
-        kind: d.kind.map(|a| a.label()),
-        period: d.period.as_ref().map(|per| {
-            let s = per
-                .start
-                .map_or_else(|| "—".to_string(), |y| y.display_ja());
-            match per.end {
-                Some(e) => format!("{s}〜{}", e.display_ja()),
-                None => format!("{s}〜"),
-            }
-        }),
-        legal_basis: d.legal_basis.clone(),
-        general_plan: d.general_plan.as_ref().map(|g| {
-            (
-                g.chapter.clone().unwrap_or_else(|| "—".into()),
-                g.section.clone().unwrap_or_else(|| "—".into()),
-            )
-        }),
+        summary_html: gate(Section::Summary, &d.summary),
+        account: account.map(|a| a.label()),
+        account_list: account.map(super::lists::account_page),
+        plan_rank: d
+            .plan_rank
+            .filter(|_| has(Section::PlanRank))
+            .map(|a| a.label()),
+        kind: d.kind.filter(|_| has(Section::Kind)).map(|a| a.label()),
+        period: d
+            .period
+            .as_ref()
+            .filter(|_| has(Section::Period))
+            .map(|per| {
+                let s = per
+                    .start
+                    .map_or_else(|| "—".to_string(), |y| y.display_ja());
+                match per.end {
+                    Some(e) => format!("{s}〜{}", e.display_ja()),
+                    None => format!("{s}〜"),
+                }
+            }),
+        legal_basis: if has(Section::LegalBasis) {
+            d.legal_basis.clone()
+        } else {
+            Vec::new()
+        },
+        general_plan: d
+            .general_plan
+            .as_ref()
+            .filter(|_| has(Section::GeneralPlan))
+            .map(|g| {
+                (
+                    g.chapter.clone().unwrap_or_else(|| "—".into()),
+                    g.section.clone().unwrap_or_else(|| "—".into()),
+                )
+            }),
         money_unit: unit.label(),
         years,
         indicators,
         evaluations,
-        sdgs: d.sdgs.as_ref().map(|s| SdgsView {
-            goals: goal_links(&s.goals),
-            method_goals: goal_links(&s.method_goals),
-            how: s.how.clone(),
-        }),
-        source: source_view(series, &d.source.document, d.source.page, d.source.position),
+        sdgs: d
+            .sdgs
+            .as_ref()
+            .filter(|_| has(Section::Sdgs))
+            .map(|s| SdgsView {
+                goals: goal_links(&s.goals),
+                method_goals: goal_links(&s.method_goals),
+                how: s.how.clone(),
+            }),
+        source,
         notes: d.notes.clone(),
         downloads,
         cost_chart,
+        has: Section::ALL.iter().map(|&s| (s.id(), has(s))).collect(),
+        noun: series.doc.noun().to_string(),
+        sheet: [
+            Section::Account,
+            Section::PlanRank,
+            Section::Kind,
+            Section::Period,
+            Section::LegalBasis,
+            Section::GeneralPlan,
+        ]
+        .into_iter()
+        .any(has),
     }
 }

@@ -5,6 +5,8 @@
 //! (pages go back to [`super::rest`] as text) or read a project's full
 //! sheet (series pages are made from slim projects).
 
+use std::collections::HashMap;
+
 use minijinja::Value;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,11 +14,12 @@ use serde::Serialize;
 use crate::aggregate;
 use crate::content::{Content, Project, Series};
 use crate::diag::Diagnostic;
+use crate::model::Section;
 
 use super::home::{self, HomeSeries};
 use super::view::{
-    costs, level_view, md, period_heads, project_row, source_view, summary_tables, PeriodHead,
-    ProjectRow, RatingView, SourceView, SummaryTable, YearCostView,
+    cost_cells, costs, level_view, md, period_heads, project_row, source_view, summary_tables,
+    CostCell, CostHead, PeriodHead, ProjectRow, RatingView, SourceView, SummaryTable, YearCostView,
 };
 use super::{Pages, Renderer};
 
@@ -39,6 +42,14 @@ struct SeriesView {
     /// Per period, each level's list page and count.
     level_lists: Vec<super::lists::PeriodLinks>,
     groups: Vec<GroupView>,
+    /// The header of the tables' cost column (none: no such column).
+    cost: Option<CostHead>,
+    /// What one project of the series is called.
+    noun: String,
+    /// Whether any level of the scale has a label, a definition: the scale
+    /// table drops a column no level fills and says so once instead.
+    scale_labels: bool,
+    scale_definitions: bool,
     summaries: Vec<SummaryTable>,
     costs: Vec<YearCostView>,
     money_unit: &'static str,
@@ -73,7 +84,17 @@ fn page(
     let all: Vec<&Project> = series.projects.iter().collect();
     let summaries = summary_tables(series, &group_lists, &all);
     let mut overflow = None;
+    // One cost column for every group's table: the same year and kind.
+    let pairs: Vec<(&Series, &Project)> = all.iter().map(|p| (series, *p)).collect();
+    let (cost, cells) = cost_cells(&pairs);
+    let cells: HashMap<&str, Option<CostCell>> =
+        all.iter().map(|p| p.id.as_str()).zip(cells).collect();
+    let has_costs = series.doc.has(Section::Costs);
     let view = SeriesView {
+        cost,
+        noun: series.doc.noun().to_string(),
+        scale_labels: series.doc.scale.iter().any(|l| l.label.is_some()),
+        scale_definitions: series.doc.scale.iter().any(|l| l.definition.is_some()),
         id: series.id.clone(),
         title: series.doc.title.clone(),
         description_html: md(&series.doc.description),
@@ -95,11 +116,18 @@ fn page(
                 rows: g
                     .projects
                     .iter()
-                    .map(|p| project_row(content, series, p))
+                    .map(|p| {
+                        let cell = cells.get(p.id.as_str()).cloned().flatten();
+                        project_row(content, series, p, cell)
+                    })
                     .collect(),
             })
             .collect(),
-        costs: costs(all.iter().copied(), series.doc.money_unit, &mut overflow),
+        costs: if has_costs {
+            costs(all.iter().copied(), series.doc.money_unit, &mut overflow)
+        } else {
+            Vec::new()
+        },
         summaries,
         money_unit: series.doc.money_unit.label(),
         count: series.projects.len(),

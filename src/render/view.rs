@@ -51,6 +51,8 @@ pub(super) struct RatingView {
     list: Option<String>,
     /// The period's label, for the link's accessible text.
     period: Option<String>,
+    /// What the series calls one project, for the same text.
+    noun: Option<String>,
 }
 
 /// The rating `code` of `series` given in `period` (an id of the series'
@@ -66,6 +68,7 @@ pub(super) fn rating_view(series: &Series, period: &str, code: Option<&str>) -> 
         definition: level.and_then(|l| l.definition.clone()),
         list: per.and_then(|per| super::lists::rating_page(series, &per.id, code)),
         period: per.map(|per| per.label.clone()),
+        noun: Some(series.doc.noun().to_string()),
     })
 }
 
@@ -78,6 +81,7 @@ pub(super) fn level_view(l: &ScaleLevel) -> RatingView {
         definition: l.definition.clone(),
         list: None,
         period: None,
+        noun: None,
     }
 }
 
@@ -107,8 +111,7 @@ pub(super) struct ProjectRow {
     series_title: String,
     department: DeptRef,
     ratings: Vec<Option<RatingView>>,
-    cost: Amount,
-    cost_year: Option<String>,
+    cost: Option<CostCell>,
 }
 
 #[derive(Serialize)]
@@ -192,39 +195,94 @@ pub(super) fn dept_ref(content: &Content, id: &str) -> DeptRef {
     }
 }
 
-fn latest_cost(p: &Project, unit: MoneyUnit) -> (Amount, Option<String>) {
-    let fy = p
-        .doc
-        .fiscal_years
-        .iter()
-        .filter(|f| f.settlement.is_some() || f.budget.is_some())
-        .max_by_key(|f| f.year);
-    match fy {
-        Some(f) => {
-            let (v, est) = match f.settlement {
-                Some(s) => (Some(s), f.settlement_estimated),
-                None => (f.budget, false),
-            };
-            let mut label = format!(
-                "{}{}",
-                f.year.short(),
-                if f.settlement.is_some() {
-                    "決算"
-                } else {
-                    "予算"
-                }
-            );
-            if est {
-                label.push_str("見込み");
-            }
-            (amount(v, unit), Some(label))
-        }
-        None => (amount(None, unit), None),
-    }
+/// The header of a list's cost column: 「決算額（令和元年度、千円）」.
+#[derive(Serialize, Clone)]
+pub(super) struct CostHead {
+    /// 決算額, or 予算現額 when no row has a 決算額.
+    title: &'static str,
+    /// The year, and the unit when every row shares it.
+    detail: String,
 }
 
-pub(super) fn project_row(content: &Content, series: &Series, p: &Project) -> ProjectRow {
-    let (cost, cost_year) = latest_cost(p, series.doc.money_unit);
+/// One row's cell of the cost column.
+#[derive(Serialize, Clone)]
+pub(super) struct CostCell {
+    amount: Amount,
+    /// In yen, for sorting across series of different units.
+    yen: i64,
+    /// 見込み or 予算 when the figure is not a final 決算額 (in a 決算額
+    /// column).
+    mark: Option<&'static str>,
+}
+
+/// The cost column of a table of `rows` ([`aggregate::cost::cost_column`]:
+/// one year, one kind): its header, or none when no row has a figure (or
+/// no row's series has costs), and one cell per row.
+pub(super) fn cost_cells(
+    rows: &[(&Series, &Project)],
+) -> (Option<CostHead>, Vec<Option<CostCell>>) {
+    use crate::model::Section;
+    use aggregate::cost::{cost_column, CostKind};
+    let years: Vec<&[crate::model::FiscalYearRecord]> = rows
+        .iter()
+        .map(|(s, p)| {
+            if s.doc.has(Section::Costs) {
+                p.doc.fiscal_years.as_slice()
+            } else {
+                &[]
+            }
+        })
+        .collect();
+    let Some(col) = cost_column(&years) else {
+        return (None, rows.iter().map(|_| None).collect());
+    };
+    let mut units = rows
+        .iter()
+        .zip(&col.figures)
+        .filter(|(_, f)| f.is_some())
+        .map(|((s, _), _)| s.doc.money_unit);
+    let first = units.next();
+    let unit = first.filter(|u| units.all(|v| v == *u));
+    let detail = match unit {
+        Some(u) => format!("{}、{}", col.year.wareki(), u.label()),
+        None => col.year.wareki(),
+    };
+    let head = CostHead {
+        title: match col.kind {
+            CostKind::Budget => "予算現額",
+            _ => "決算額",
+        },
+        detail,
+    };
+    let cells = rows
+        .iter()
+        .zip(col.figures)
+        .map(|((s, _), f)| {
+            let f = f?;
+            let unit = s.doc.money_unit;
+            Some(CostCell {
+                amount: amount(Some(f.amount), unit),
+                yen: f.amount.saturating_mul(unit.yen()),
+                mark: match (col.kind, f.kind) {
+                    (_, CostKind::EstimatedSettlement) => Some("見込み"),
+                    (CostKind::Budget, CostKind::Budget) => None,
+                    (_, CostKind::Budget) => Some("予算"),
+                    (_, CostKind::Settlement) => None,
+                },
+            })
+        })
+        .collect();
+    (Some(head), cells)
+}
+
+/// The row of `p` in a project table, with its cell of the table's cost
+/// column ([`cost_cells`]).
+pub(super) fn project_row(
+    content: &Content,
+    series: &Series,
+    p: &Project,
+    cost: Option<CostCell>,
+) -> ProjectRow {
     ProjectRow {
         id: p.id.clone(),
         name: p.doc.name.clone(),
@@ -238,7 +296,6 @@ pub(super) fn project_row(content: &Content, series: &Series, p: &Project) -> Pr
             .map(|per| rating_view(series, &per.id, aggregate::rating(p, &per.id)))
             .collect(),
         cost,
-        cost_year,
     }
 }
 
