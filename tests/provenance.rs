@@ -111,6 +111,13 @@ fn a_notice_of_the_site_is_escaped_and_the_404_page_links_with_a_base_url() {
         assert!(html.contains(escaped), "{p}");
         assert!(!html.contains("<b>公式"), "{p}");
     }
+    // The schema.org Dataset of the home page says it too.
+    let home = read(&out.join("index.html"));
+    // (In the script, < and > are \u003c and \u003e.)
+    assert!(
+        home.contains("\"description\":\"見本市の\\u003cb\\u003e公式\\u003c/b\\u003eデータです。"),
+        "{home}"
+    );
     let html = read(&out.join("404.html"));
     assert!(
         html.contains(&format!("{escaped}<a href=\"https://city.example/mihon/pages/about.html\">このサイトについて</a>")),

@@ -99,7 +99,8 @@ pub(super) fn dataset(r: &Renderer, content: &Content, downloads: &[DownloadView
         "description".into(),
         json!(plain_text(
             &format!(
-                "{}\n\n{}",
+                "{}\n\n{}\n\n{}",
+                site.notice().unwrap_or_default(),
                 site.description.as_deref().unwrap_or_default(),
                 site.license.attribution
             ),
