@@ -365,3 +365,18 @@ fn shipped_pages_speak_to_citizens() {
     let series = read(&out.join("series/jimu-2019.html"));
     assert!(series.contains("<th scope=\"col\">決算額<br><small>（令和元年度、千円）</small></th>"));
 }
+
+#[test]
+fn a_new_file_in_a_series_without_sections_gives_no_warning() {
+    let dir = fixture("sections");
+    let out = hyoka(
+        dir.path(),
+        &["new", "systems", "new-system", "--department", "somu", "-q"],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    // `hyoka new` writes every field, empty: nothing is hidden, no warning.
+    let out = hyoka(dir.path(), &["check", "-q"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert_eq!(stderr, "");
+}

@@ -84,7 +84,8 @@ pub fn keys_in(note: &str) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Where a project fills `section`: the path of the first value that does,
-/// or none when the project leaves it empty.
+/// or none when the project leaves it empty (nulls, empty lists and blank
+/// text, as `hyoka new` writes them, leave it empty).
 fn filled(doc: &ProjectDoc, section: Section) -> Option<Vec<Seg>> {
     let key = |s: &str| Some(vec![k(s)]);
     let some_year = |f: &dyn Fn(&crate::model::FiscalYearRecord) -> bool| {
@@ -105,11 +106,19 @@ fn filled(doc: &ProjectDoc, section: Section) -> Option<Vec<Seg>> {
         Section::Account => doc.account.and_then(|_| key("account")),
         Section::PlanRank => doc.plan_rank.and_then(|_| key("plan_rank")),
         Section::Kind => doc.kind.and_then(|_| key("kind")),
-        Section::Period => doc.period.as_ref().and_then(|_| key("period")),
+        Section::Period => doc
+            .period
+            .as_ref()
+            .filter(|p| p.start.is_some() || p.end.is_some())
+            .and_then(|_| key("period")),
         Section::LegalBasis => (!doc.legal_basis.is_empty())
             .then(|| key("legal_basis"))
             .flatten(),
-        Section::GeneralPlan => doc.general_plan.as_ref().and_then(|_| key("general_plan")),
+        Section::GeneralPlan => doc
+            .general_plan
+            .as_ref()
+            .filter(|g| text(&g.chapter) || text(&g.section))
+            .and_then(|_| key("general_plan")),
         Section::Costs => {
             some_year(&|f| f.budget.is_some() || f.settlement.is_some() || f.settlement_estimated)
         }
@@ -127,8 +136,16 @@ fn filled(doc: &ProjectDoc, section: Section) -> Option<Vec<Seg>> {
         Section::Improvements => some_eval("improvements", &|e| text(&e.improvements)),
         Section::Challenges => some_eval("challenges", &|e| text(&e.challenges)),
         Section::NextSteps => some_eval("next_steps", &|e| text(&e.next_steps)),
-        Section::Evaluator => some_eval("evaluator", &|e| e.evaluator.is_some()),
-        Section::Sdgs => doc.sdgs.as_ref().and_then(|_| key("sdgs")),
+        Section::Evaluator => some_eval("evaluator", &|e| {
+            e.evaluator
+                .as_ref()
+                .is_some_and(|v| text(&v.title) || text(&v.name))
+        }),
+        Section::Sdgs => doc
+            .sdgs
+            .as_ref()
+            .filter(|s| !s.goals.is_empty() || !s.method_goals.is_empty() || text(&s.how))
+            .and_then(|_| key("sdgs")),
     }
 }
 
