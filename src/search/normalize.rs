@@ -10,9 +10,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Whether `c` is removed: Unicode White_Space, plus U+FEFF, which
 /// JavaScript's `\s` matches too (the JS side adds U+0085, which `\s`
-/// lacks), so both sides remove the same set.
+/// lacks), so both sides remove the same set; plus U+0000, which the index
+/// uses as "no character" in its gram keys.
 pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}'
+    c.is_whitespace() || c == '\u{feff}' || c == '\0'
 }
 
 /// The normalised form of `s`.
@@ -43,6 +44,7 @@ pub(crate) mod tests {
         ("ﾏｲﾅﾝﾊﾞｰ", "マイナンバー"),            // TABLE
         ("a\tb\nc\u{a0}d\u{2003}e", "abcde"),  // TABLE
         ("\u{feff}x\u{85}y", "xy"),            // TABLE
+        ("a\u{0}b", "ab"),                     // TABLE
         ("㈱", "(株)"),                        // TABLE
         ("①", "1"),                            // TABLE
         ("ＯΣ", "oς"),                         // TABLE
