@@ -127,7 +127,7 @@ impl Grams {
     /// The grams of normalised `fields` (name first).
     pub fn of(fields: &[String]) -> Grams {
         let mut units = Vec::new();
-        let mut all = Vec::new();
+        let mut all = Vec::with_capacity(fields.iter().map(|f| f.len() / 2).sum());
         let mut name = Vec::new();
         for (i, f) in fields.iter().enumerate() {
             units.clear();

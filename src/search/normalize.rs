@@ -6,7 +6,7 @@
 //! (`str::to_lowercase` / `String.prototype.toLowerCase`, both context
 //! aware for the final sigma).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Whether `c` is removed: Unicode White_Space, plus U+FEFF, which
 /// JavaScript's `\s` matches too (the JS side adds U+0085, which `\s`
@@ -18,11 +18,18 @@ pub fn is_space(c: char) -> bool {
 
 /// The normalised form of `s`.
 pub fn normalize(s: &str) -> String {
-    let nfkc: String = s.nfkc().collect();
-    nfkc.to_lowercase()
-        .chars()
-        .filter(|&c| !is_space(c))
-        .collect()
+    // Most text is already NFKC, and the quick check is much cheaper than
+    // the normalisation (the build normalises every searchable text).
+    let lower = if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_lowercase()
+    } else {
+        s.nfkc().collect::<String>().to_lowercase()
+    };
+    if lower.chars().any(is_space) {
+        lower.chars().filter(|&c| !is_space(c)).collect()
+    } else {
+        lower
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,15 @@
    text contains the normalised query (NFKC, lowercase, no whitespace: the
    same steps as src/search/normalize.rs), using the static index under
    search/ (format: src/search/index.rs). Only the shards of the query's
-   grams and the chunks of the results shown are fetched. Every URL is
+   grams and the chunks of the results shown are fetched; a query of more
+   than four UTF-16 units is narrowed by its four-unit windows and checked
+   against the text of each result as it is shown. Every URL is
    resolved against this script's own URL, so the site works from any
    subpath or from disk over HTTP. */
 (function () {
   'use strict';
   var script = document.currentScript;
-  if (!script || !window.fetch || !window.URL || !String.prototype.normalize || !window.TextEncoder) {
+  if (!script || !window.fetch || !window.URL || !String.prototype.normalize || !window.TextDecoder) {
     return;
   }
   var root = new URL('../', script.src);
@@ -334,6 +336,18 @@
      that follow it), which gives the same string as normalising it whole
      in all but rare cases; then the match is mapped back. */
   function locate(text, vs) {
+    var whole = norm(text);
+    var k0 = -1;
+    for (var k = 0; k < vs.length && k0 < 0; k++) {
+      if (whole.indexOf(vs[k]) >= 0) { k0 = k; }
+    }
+    if (k0 < 0) {
+      return null;
+    }
+    if (whole === text) {
+      var j = text.indexOf(vs[k0]);
+      return [j, j + vs[k0].length];
+    }
     var clusters = text.match(/[^\p{M}\uff9e\uff9f][\p{M}\uff9e\uff9f]*|[\p{M}\uff9e\uff9f]+/gu) || [];
     var normed = '', from = [], to = [], at = 0;
     clusters.forEach(function (c) {
@@ -345,10 +359,10 @@
       normed += n;
       at += c.length;
     });
-    if (normed !== norm(text)) {
+    if (normed !== whole) {
       return null;
     }
-    for (var k = 0; k < vs.length; k++) {
+    for (k = k0; k < vs.length; k++) {
       var i = normed.indexOf(vs[k]);
       if (i >= 0) {
         return [from[i], to[i + vs[k].length - 1]];
@@ -426,7 +440,7 @@
   var seq = 0, shown = 0, current = null;
   function announce(r) {
     var also = r.variants.slice(1);
-    var msg = '「' + r.query.trim() + '」を含む事業は ' + (r.unknown > 0 ? '最大 ' : '') + r.count + ' 件です。';
+    var msg = '「' + r.query.trim() + '」を含む事業は' + (r.unknown > 0 ? '最大 ' : ' ') + r.count + ' 件です。';
     if (r.unknown > 0) {
       msg += '（長い語は、表示する事業ごとに本文を確かめています）';
     }
