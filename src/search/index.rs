@@ -217,9 +217,52 @@ struct Class {
     runs: Vec<PathBuf>,
 }
 
+/// Merges two lists of `(key, documents mask)` sorted by key.
+fn merge_masks(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.0 < y.0 {
+            out.push(x);
+            i += 1;
+        } else if y.0 < x.0 {
+            out.push(y);
+            j += 1;
+        } else {
+            out.push((x.0, x.1 | y.1));
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 impl Class {
-    fn add(&mut self, keys: &[u64], doc: u32) {
-        for &k in keys {
+    /// Adds a batch of at most 64 documents from `first` on, the sorted
+    /// keys of document `first + i` being `keys[ends[i − 1]..ends[i]]`: the
+    /// lists are merged first, so each gram is looked up once per batch and
+    /// gets the batch's documents as one 64-bit mask.
+    fn add_batch(&mut self, keys: &[u64], ends: &[usize], first: u32) {
+        let mut lists: Vec<Vec<(u64, u64)>> = Vec::with_capacity(ends.len());
+        let mut from = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            lists.push(keys[from..end].iter().map(|&k| (k, 1 << i)).collect());
+            from = end;
+        }
+        while lists.len() > 1 {
+            lists = lists
+                .chunks(2)
+                .map(|p| match p {
+                    [a, b] => merge_masks(a, b),
+                    [a] => a.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+        }
+        for (k, mask) in lists.pop().unwrap_or_default() {
             let next = self.sets.len() as u32;
             let slot = *self.keys.entry(k).or_insert(next) as usize;
             if slot == self.sets.len() {
@@ -228,7 +271,7 @@ impl Class {
             }
             let g = &mut self.sets[slot];
             let before = g.size();
-            g.push(doc);
+            g.push_mask(first, mask);
             self.mem = (self.mem + g.size()).saturating_sub(before);
         }
     }
@@ -467,6 +510,11 @@ pub struct Indexer<'a> {
     docs: u32,
     budget: usize,
     spill: Option<SpillDir>,
+    /// Documents per batch (64 but in tests), and the batch so far: the
+    /// keys of its documents one after the other, and where each ends.
+    batch: usize,
+    batch_name: (Vec<u64>, Vec<usize>),
+    batch_all: (Vec<u64>, Vec<usize>),
     chunk: Vec<u8>,
     in_chunk: usize,
 }
@@ -474,11 +522,12 @@ pub struct Indexer<'a> {
 impl<'a> Indexer<'a> {
     /// An empty index writing into `sink`.
     pub fn new(sink: &'a dyn Sink) -> Self {
-        Self::with_budget(sink, MEMORY_BUDGET)
+        Self::with_budget(sink, MEMORY_BUDGET, 64)
     }
 
-    /// An empty index that spills once its sets hold `budget` bytes.
-    pub(crate) fn with_budget(sink: &'a dyn Sink, budget: usize) -> Self {
+    /// An empty index that spills once its sets hold `budget` bytes and
+    /// adds documents `batch` (1 to 64) at a time.
+    pub(crate) fn with_budget(sink: &'a dyn Sink, budget: usize, batch: usize) -> Self {
         Indexer {
             sink,
             name: Class::default(),
@@ -486,6 +535,9 @@ impl<'a> Indexer<'a> {
             docs: 0,
             budget,
             spill: None,
+            batch: batch.clamp(1, 64),
+            batch_name: Default::default(),
+            batch_all: Default::default(),
             chunk: Vec::new(),
             in_chunk: 0,
         }
@@ -505,18 +557,16 @@ impl<'a> Indexer<'a> {
 
     /// Appends the next document.
     pub fn add(&mut self, doc: &Doc, grams: &Grams) -> io::Result<()> {
-        let id = self.docs;
         self.docs += 1;
-        self.name.add(&grams.name, id);
-        self.all.add(&grams.all, id);
-        if self.name.mem + self.all.mem > self.budget {
-            if self.spill.is_none() {
-                self.spill = Some(SpillDir::create()?);
-            }
-            if let Some(dir) = &self.spill {
-                self.name.spill(dir, "name")?;
-                self.all.spill(dir, "all")?;
-            }
+        for (buf, keys) in [
+            (&mut self.batch_name, &grams.name),
+            (&mut self.batch_all, &grams.all),
+        ] {
+            buf.0.extend_from_slice(keys);
+            buf.1.push(buf.0.len());
+        }
+        if self.batch_all.1.len() == self.batch {
+            self.add_batch()?;
         }
         self.chunk
             .push(if self.in_chunk == 0 { b'[' } else { b',' });
@@ -539,6 +589,29 @@ impl<'a> Indexer<'a> {
         Ok(())
     }
 
+    /// Adds the documents of the batch; spills when over the budget.
+    fn add_batch(&mut self) -> io::Result<()> {
+        let first = self.docs - self.batch_all.1.len() as u32;
+        for (class, buf) in [
+            (&mut self.name, &mut self.batch_name),
+            (&mut self.all, &mut self.batch_all),
+        ] {
+            class.add_batch(&buf.0, &buf.1, first);
+            buf.0.clear();
+            buf.1.clear();
+        }
+        if self.name.mem + self.all.mem > self.budget {
+            if self.spill.is_none() {
+                self.spill = Some(SpillDir::create()?);
+            }
+            if let Some(dir) = &self.spill {
+                self.name.spill(dir, "name")?;
+                self.all.spill(dir, "all")?;
+            }
+        }
+        Ok(())
+    }
+
     fn flush_chunk(&mut self) -> io::Result<()> {
         if self.in_chunk == 0 {
             return Ok(());
@@ -554,6 +627,7 @@ impl<'a> Indexer<'a> {
     /// Writes the shards, `dir.bin` and `index.json`; removes the runs.
     pub fn finish(mut self, synonyms: &[Vec<String>]) -> io::Result<()> {
         self.flush_chunk()?;
+        self.add_batch()?;
         let n = self.docs;
         let mut all = Prefixes::new(std::mem::take(&mut self.all).into_stream()?, n);
         let mut name = Prefixes::new(std::mem::take(&mut self.name).into_stream()?, n);

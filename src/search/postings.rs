@@ -157,8 +157,19 @@ impl Set {
     /// previous document plus one) or a bitmap of `ceil(n / 8)` bytes
     /// (`DENSE`: bit `d % 8` of byte `d / 8`), whichever is shorter.
     pub(crate) fn encode(&self, n: u32, out: &mut Vec<u8>) {
-        let docs = self.docs();
         let bitmap = (n as usize).div_ceil(8);
+        if let Set::Dense(words) = self {
+            // Every gap takes a byte at least.
+            let count: u32 = words.iter().map(|w| w.count_ones()).sum();
+            if count as usize > bitmap {
+                out.push(DENSE);
+                let start = out.len();
+                out.extend(words.iter().flat_map(|w| w.to_le_bytes()).take(bitmap));
+                out.resize(start + bitmap, 0);
+                return;
+            }
+        }
+        let docs = self.docs();
         let mut gaps = Vec::with_capacity(docs.len().min(bitmap + 8));
         let mut last = 0;
         for &d in &docs {
@@ -254,6 +265,24 @@ impl Growing {
                 }
             }
             Growing::Dense(words) => set_bit(words, d),
+        }
+    }
+
+    /// Appends documents `first + i` for every bit `i` of `mask`, all
+    /// greater than every document so far.
+    pub(crate) fn push_mask(&mut self, first: u32, mask: u64) {
+        if let (Growing::Dense(words), 0) = (&mut *self, first % 64) {
+            let w = first as usize / 64;
+            if words.len() <= w {
+                words.resize(w + 1, 0);
+            }
+            words[w] |= mask;
+            return;
+        }
+        let mut m = mask;
+        while m != 0 {
+            self.push(first + m.trailing_zeros());
+            m &= m - 1;
         }
     }
 

@@ -36,9 +36,9 @@ fn synonyms() -> Vec<Vec<String>> {
     vec![vec![normalize("マイナンバー"), normalize("個人番号")]]
 }
 
-fn build(budget: usize) -> (BTreeMap<String, Vec<u8>>, usize) {
+fn build(budget: usize, batch: usize) -> (BTreeMap<String, Vec<u8>>, usize) {
     let sink = Memory::default();
-    let mut ix = Indexer::with_budget(&sink, budget);
+    let mut ix = Indexer::with_budget(&sink, budget, batch);
     for d in docs() {
         let g = Grams::of(&d.normalized_fields());
         ix.add(&d, &g).expect("add");
@@ -68,7 +68,7 @@ fn hits(files: &BTreeMap<String, Vec<u8>>, q: &str) -> Vec<(u32, bool)> {
 
 #[test]
 fn answers_worked_out_by_hand() {
-    let (f, runs) = build(usize::MAX);
+    let (f, runs) = build(usize::MAX, 64);
     assert_eq!(runs, 0);
     // 1 character: doc 0's name, doc 4's 教育.
     assert_eq!(hits(&f, "育"), [(0, true), (4, false)]);
@@ -100,15 +100,19 @@ fn answers_worked_out_by_hand() {
 
 #[test]
 fn spilling_gives_the_same_files() {
-    let (a, _) = build(usize::MAX);
-    let (b, runs) = build(1);
+    let (a, _) = build(usize::MAX, 64);
+    // One document at a time, spilled after each.
+    let (b, runs) = build(1, 1);
     assert!(runs >= 5, "{runs} runs");
     assert_eq!(a, b);
+    // Batches of two and three.
+    assert_eq!(build(usize::MAX, 2).0, a);
+    assert_eq!(build(1, 3).0, a);
 }
 
 #[test]
 fn every_substring_finds_what_a_scan_finds() {
-    let (f, _) = build(1);
+    let (f, _) = build(1, 2);
     let fields: Vec<Vec<Vec<u16>>> = docs()
         .iter()
         .map(|d| {
@@ -154,4 +158,61 @@ fn grams_are_plain_values() {
     let json = serde_json::to_string(&(d, &g)).expect("json");
     let back: (Doc, Grams) = serde_json::from_str(&json).expect("back");
     assert_eq!(back, (d.clone(), g));
+}
+
+#[test]
+fn batches_of_64_and_bitmaps() {
+    // 150 documents: 事業 in every name, 偶数 in the even ones' text, and
+    // each one's number (as full-width digits) in its name.
+    let sink = Memory::default();
+    let mut ix = Indexer::new(&sink);
+    for i in 0..150u32 {
+        let wide: String = i
+            .to_string()
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + 0xff10).unwrap_or(c))
+            .collect();
+        let text = if i % 2 == 0 {
+            "偶数の事例"
+        } else {
+            "奇数の事例"
+        };
+        let d = doc(&format!("事業Ｎ{wide}"), &[text]);
+        ix.add(&d, &Grams::of(&d.normalized_fields())).expect("add");
+    }
+    ix.finish(&[]).expect("finish");
+    let f: BTreeMap<String, Vec<u8>> = sink
+        .into_files()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        hits(&f, "事業"),
+        (0..150).map(|d| (d, true)).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        hits(&f, "偶数"),
+        (0..150).step_by(2).map(|d| (d, false)).collect::<Vec<_>>()
+    );
+    assert_eq!(hits(&f, "n149"), [(149, true)]);
+    // n14, n140…n149: name matches, in project order.
+    let mut want = vec![(14, true)];
+    want.extend((140..150).map(|d| (d, true)));
+    assert_eq!(hits(&f, "ｎ１４"), want);
+    assert_eq!(
+        hits(&f, "事業n7"),
+        [
+            (7, true),
+            (70, true),
+            (71, true),
+            (72, true),
+            (73, true),
+            (74, true),
+            (75, true),
+            (76, true),
+            (77, true),
+            (78, true),
+            (79, true)
+        ]
+    );
 }
