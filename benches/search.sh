@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the search index costs (issue 13), on the benchmark corpus:
-# build wall time and peak RSS with and without the index
+# build wall time, CPU time (user + system) and peak RSS with and without the index
 # (HYOKA_SKIP_SEARCH_INDEX=1 skips only the index), the index's size
 # against the HTML's, and, in headless Chromium, what 2–4 character queries
 # download and how long the results take once the pieces have arrived.
@@ -24,7 +24,8 @@ parse_time() {
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n=split($2,p,":"); w=0; for(i=1;i<=n;i++) w=w*60+p[i] }
     /Maximum resident set size/ { r=$2 }
-    END { printf "%.3f %d\n", w, r }' "$1"
+    /User time|System time/ { c+=$2 }
+    END { printf "%.3f %d %.2f\n", w, r, c }' "$1"
 }
 median() { sort -g | awk '{a[NR]=$1} END { print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2 }'; }
 maxof() { sort -g | tail -1; }
@@ -41,13 +42,15 @@ for r in $(seq 1 "$RUNS"); do
     else
       /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out"
     fi
-    read -r w m < <(parse_time "$WORK/time"); echo "$w $m" >>"$WORK/$mode"
-    echo "  run $r $mode index: ${w} s  ${m} KB"
+    read -r w m c < <(parse_time "$WORK/time"); echo "$w $m $c" >>"$WORK/$mode"
+    echo "  run $r $mode index: ${w} s  ${m} KB  cpu ${c} s"
   done
 done
 ww=$(cut -d' ' -f1 "$WORK/with" | median); wm=$(cut -d' ' -f2 "$WORK/with" | maxof)
 ow=$(cut -d' ' -f1 "$WORK/without" | median); om=$(cut -d' ' -f2 "$WORK/without" | maxof)
+wc=$(cut -d' ' -f3 "$WORK/with" | median); oc=$(cut -d' ' -f3 "$WORK/without" | median)
 printf 'build wall (median): %.3f s without, %.3f s with the index: +%.1f %%\n' "$ow" "$ww" "$(echo "($ww-$ow)*100/$ow" | bc -l)"
+printf 'build cpu (median): %.2f s without, %.2f s with the index: +%.1f %%\n' "$oc" "$wc" "$(echo "($wc-$oc)*100/$oc" | bc -l)"
 printf 'peak RSS (max):      %.1f MB without, %.1f MB with: +%.1f MB\n' "$(echo "$om/1024" | bc -l)" "$(echo "$wm/1024" | bc -l)" "$(echo "($wm-$om)/1024" | bc -l)"
 html=$(find "$WORK/out" -name '*.html' -printf '%s\n' | awk '{s+=$1} END {print s}')
 idx=$(find "$WORK/out/search" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')

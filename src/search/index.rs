@@ -1,78 +1,94 @@
 //! Building the static index under `search/`.
 //!
-//! Every project becomes one document: its searchable fields, normalised
-//! ([`super::normalize`]) and joined with `\n` (which a normalised text or
-//! query never contains), name first. Positions count code points in that
-//! joined text. The index records, for every character pair (bigram) of a
-//! document, every position where it starts, and for every single character
-//! (unigram) how often it occurs and where first; a query of n ≥ 2
-//! characters matches a document exactly when its n − 1 bigrams occur at
-//! consecutive positions, so no candidate needs verifying against the text.
+//! Every project is one document with its searchable fields, normalised
+//! ([`super::normalize`]), name first. Grams are counted in UTF-16 code
+//! units (what the script's strings are made of; every Japanese character
+//! is one): for each gram of one to four units that occurs inside a field,
+//! the index records which documents contain it — once in every field
+//! ("all") and once in the name only ("name", for the name-first ranking).
+//! A query of up to four units is then one gram and exact; a longer one is
+//! narrowed to the documents holding all its four-unit windows, which the
+//! script then checks against their text (`search/c/`), only for the
+//! results it shows.
 //!
-//! Files (all sorted, so rebuilds are byte-identical):
+//! Files (rebuilds are byte-identical):
 //!
 //! - `search/index.json`: format version, document count, shard count,
-//!   chunk size, each document's normalised name length (a match starting
-//!   before it is a name match), the normalised synonym groups;
-//! - `search/g/<hex>.bin`: the grams whose FNV-1a hash (32-bit, over the
-//!   gram's UTF-8) masked by `shards − 1` is `<hex>`, sorted by their bytes;
-//!   each is `u8 length, UTF-8 bytes, varint length, postings`; postings are
-//!   per document `varint doc delta, varint n`, then for a bigram `n` varint
-//!   position deltas (the first absolute), for a unigram `n` is the count and
-//!   one varint (the first position) follows;
-//! - `search/c/<k>.json`: documents `k·chunk …` for the result list: page,
-//!   name, department, series, rating, and the texts the snippet is cut
-//!   from.
+//!   documents per chunk, the normalised synonym groups;
+//! - `search/dir.bin`: the first gram of each shard, in shard order, each
+//!   `u8 unit count, units (u16 little-endian)`;
+//! - `search/g/<i>.bin`: shard `i`, about [`SHARD_TARGET`] bytes of grams
+//!   in *gram order* — code unit by code unit, a gram sorting after every
+//!   longer gram it begins (`ab` after `abc`) — each `u8 unit count, units,
+//!   varint length, name set, varint length, all set`; a set is
+//!   [`Set::encode`]d (gaps or a bitmap of `ceil(docs / 8)` bytes, so at
+//!   most 1.25 KB for 10 000 projects) and the name set may be empty
+//!   (length 0). A gram lives in the last shard whose first gram is not
+//!   after it;
+//! - `search/c/<k>.json`: documents `k·chunk …` for the result list and the
+//!   check of long queries: page, name, department, series, rating, and the
+//!   other texts.
 //!
-//! The documents arrive in order from the pipeline's serial merge, so chunks
-//! are written as they fill and only the postings stay in memory.
+//! Building: each document contributes, per field position, the gram of
+//! the (up to) four units starting there (a shorter gram only at a field's
+//! end); that gram's prefixes are the shorter grams at the position, so the
+//! set of a gram is the union of the sets of the recorded grams it begins,
+//! which [`finish`](Indexer::finish) computes in one pass over the recorded
+//! grams in sorted order. While the documents arrive the sets are kept in
+//! memory up to [`MEMORY_BUDGET`] and then spilled to sorted runs in a
+//! temporary folder (removed afterwards), which the pass merges.
 
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
+use std::fs::{self, File};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io;
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::PathBuf;
 
-use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::output::Sink;
 
+use super::postings::{read_run_entry, varint, Growing, Set};
 use super::Doc;
 
-/// Documents per result chunk.
-pub const CHUNK_DOCS: usize = 16;
-/// Target size of a shard; the shard count is the power of two that gives
-/// about this much per shard.
-const SHARD_TARGET: usize = 8 * 1024;
-/// At most this many shards (hex names of three digits).
-const MAX_SHARDS: usize = 4096;
+/// Documents per result chunk: a results page fetches the chunks of the
+/// results it shows, and name matches are spread over the whole site.
+pub const CHUNK_DOCS: usize = 2;
+/// Shards are cut once they hold this many bytes.
+pub const SHARD_TARGET: usize = 16 * 1024;
+/// Longest gram, in UTF-16 code units.
+pub const MAX_GRAM: usize = 4;
+/// Bytes of sets kept in memory before they are spilled to a run.
+const MEMORY_BUDGET: usize = 12 << 20;
+/// Bookkeeping bytes per gram held in memory (map entry, vector header).
+const ENTRY_OVERHEAD: usize = 48;
 /// The index format, in `index.json`.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
-/// Gram key: a bigram packs both code points (21 bits each); a unigram sets
-/// bit 63.
-fn bigram(a: char, b: char) -> u64 {
-    ((a as u64) << 21) | b as u64
-}
-const UNI: u64 = 1 << 63;
-
-/// The gram of a key as text.
-fn gram_text(key: u64) -> String {
-    let c = |v: u64| char::from_u32((v & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
-    if key & UNI != 0 {
-        c(key).to_string()
-    } else {
-        [c(key >> 21), c(key)].iter().collect()
-    }
+/// A gram key: up to four code units, the first in the top 16 bits, 0 for
+/// none (no normalised text holds U+0000). Keys sort as their grams, a
+/// gram before the longer ones it begins.
+fn key(units: &[u16]) -> u64 {
+    (0..MAX_GRAM).fold(0, |k, i| {
+        k << 16 | u64::from(units.get(i).copied().unwrap_or(0))
+    })
 }
 
-/// FNV-1a, 32 bits, over the UTF-8 bytes of `s` (the script has the same).
-pub fn fnv1a(s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in s.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
+fn key_units(k: u64) -> Vec<u16> {
+    (0..MAX_GRAM)
+        .map(|i| (k >> (48 - 16 * i)) as u16)
+        .take_while(|&u| u != 0)
+        .collect()
+}
+
+/// Gram order (see the module docs): unit by unit, and a gram after the
+/// longer grams it begins. The script compares the same way.
+pub fn gram_cmp(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.cmp(y))
+        .find(|o| o.is_ne())
+        .unwrap_or_else(|| b.len().cmp(&a.len()))
 }
 
 /// A multiplicative hasher for the u64 gram keys (SipHash is needlessly
@@ -90,58 +106,49 @@ impl Hasher for KeyHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ (n >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        // Folded 128-bit product: every key bit reaches the low bits the
+        // table indexes by.
+        let p = u128::from(n ^ self.0) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (p as u64) ^ ((p >> 64) as u64);
     }
 }
 
-pub(crate) fn varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// One gram's postings while building.
-struct Postings {
-    /// Last document appended, plus one (0: none yet).
-    last: u32,
-    bytes: Vec<u8>,
-}
-
-/// The grams of one document, made in parallel before the serial merge:
-/// `(key, position)` sorted, so equal grams are adjacent, positions rising.
-#[derive(Debug, Default)]
+/// The grams one document records, made in parallel before the serial
+/// merge (and what a build cache may keep): sorted keys, no repeats.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grams {
-    pairs: Vec<(u64, u32)>,
-    name_len: u32,
+    /// Of the name.
+    name: Vec<u64>,
+    /// Of every field (the name included).
+    all: Vec<u64>,
 }
 
 impl Grams {
     /// The grams of normalised `fields` (name first).
     pub fn of(fields: &[String]) -> Grams {
-        let mut pairs = Vec::new();
-        let mut pos: u32 = 0;
-        let mut name_len = 0;
+        let mut units = Vec::new();
+        let mut all = Vec::with_capacity(fields.iter().map(|f| f.len() / 2).sum());
+        let mut name = Vec::new();
         for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                pos += 1; // the `\n` between fields
-            }
-            let mut prev: Option<char> = None;
-            for c in f.chars() {
-                pairs.push((UNI | c as u64, pos));
-                if let Some(p) = prev {
-                    pairs.push((bigram(p, c), pos - 1));
+            units.clear();
+            units.extend(f.encode_utf16());
+            let start = all.len();
+            // U+0000 cannot be in a normalised text; were it, no gram
+            // would span it.
+            for piece in units.split(|&u| u == 0) {
+                for p in 0..piece.len() {
+                    all.push(key(&piece[p..piece.len().min(p + MAX_GRAM)]));
                 }
-                prev = Some(c);
-                pos += 1;
             }
             if i == 0 {
-                name_len = pos;
+                name.extend_from_slice(&all[start..]);
             }
         }
-        pairs.sort_unstable();
-        Grams { pairs, name_len }
+        for v in [&mut all, &mut name] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Grams { name, all }
     }
 }
 
@@ -158,7 +165,7 @@ struct ChunkDoc<'a> {
     s: &'a str,
     /// Rating badge: code, colour, label.
     r: Option<(&'a str, &'a str, Option<&'a str>)>,
-    /// The other texts, for the snippet.
+    /// The other texts, for the snippet and the check of long queries.
     t: &'a [String],
 }
 
@@ -168,16 +175,346 @@ struct Manifest<'a> {
     docs: usize,
     shards: usize,
     chunk: usize,
-    names: &'a [u32],
     synonyms: &'a [Vec<String>],
+}
+
+/// The temporary folder of the spill runs, removed when dropped.
+struct SpillDir(PathBuf);
+
+impl SpillDir {
+    fn create() -> io::Result<SpillDir> {
+        let base = std::env::temp_dir();
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        for n in 0..100 {
+            let p = base.join(format!("hyoka-search-{}-{stamp}-{n}", std::process::id()));
+            match fs::create_dir(&p) {
+                Ok(()) => return Ok(SpillDir(p)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::other("no free name for a temporary folder"))
+    }
+}
+
+impl Drop for SpillDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The sets of one kind of gram (name or all) while documents arrive.
+#[derive(Default)]
+struct Class {
+    keys: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    sets: Vec<Growing>,
+    /// Bytes held, roughly.
+    mem: usize,
+    /// Spilled runs, oldest first.
+    runs: Vec<PathBuf>,
+}
+
+/// Merges two lists of `(key, documents mask)` sorted by key.
+fn merge_masks(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.0 < y.0 {
+            out.push(x);
+            i += 1;
+        } else if y.0 < x.0 {
+            out.push(y);
+            j += 1;
+        } else {
+            out.push((x.0, x.1 | y.1));
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+impl Class {
+    /// Adds a batch of at most 64 documents from `first` on, the sorted
+    /// keys of document `first + i` being `keys[ends[i − 1]..ends[i]]`: the
+    /// lists are merged first, so each gram is looked up once per batch and
+    /// gets the batch's documents as one 64-bit mask.
+    fn add_batch(&mut self, keys: &[u64], ends: &[usize], first: u32) {
+        let mut lists: Vec<Vec<(u64, u64)>> = Vec::with_capacity(ends.len());
+        let mut from = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            lists.push(keys[from..end].iter().map(|&k| (k, 1 << i)).collect());
+            from = end;
+        }
+        while lists.len() > 1 {
+            lists = lists
+                .chunks(2)
+                .map(|p| match p {
+                    [a, b] => merge_masks(a, b),
+                    [a] => a.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+        }
+        for (k, mask) in lists.pop().unwrap_or_default() {
+            let next = self.sets.len() as u32;
+            let slot = *self.keys.entry(k).or_insert(next) as usize;
+            if slot == self.sets.len() {
+                self.sets.push(Growing::default());
+                self.mem += ENTRY_OVERHEAD;
+            }
+            let g = &mut self.sets[slot];
+            let before = g.size();
+            g.push_mask(first, mask);
+            self.mem = (self.mem + g.size()).saturating_sub(before);
+        }
+    }
+
+    /// The sets in memory, by key.
+    fn drain_sorted(&mut self) -> Vec<(u64, Growing)> {
+        let mut keys: Vec<(u64, u32)> = std::mem::take(&mut self.keys).into_iter().collect();
+        keys.sort_unstable();
+        let mut sets = std::mem::take(&mut self.sets);
+        self.mem = 0;
+        keys.into_iter()
+            .map(|(k, slot)| (k, std::mem::take(&mut sets[slot as usize])))
+            .collect()
+    }
+
+    fn spill(&mut self, dir: &SpillDir, name: &str) -> io::Result<()> {
+        if self.sets.is_empty() {
+            return Ok(());
+        }
+        let path = dir.0.join(format!("{name}-{}.run", self.runs.len()));
+        let mut w = BufWriter::new(File::create(&path)?);
+        let mut buf = Vec::new();
+        for (k, g) in self.drain_sorted() {
+            buf.clear();
+            buf.extend_from_slice(&k.to_le_bytes());
+            g.write_run(&mut buf);
+            w.write_all(&buf)?;
+        }
+        w.flush()?;
+        self.runs.push(path);
+        Ok(())
+    }
+
+    /// Every recorded gram with its set, by key: the runs and what is in
+    /// memory merged.
+    fn into_stream(mut self) -> io::Result<Merge> {
+        let mut sources: Vec<Source> = Vec::new();
+        for p in &self.runs {
+            sources.push(Source::Run(BufReader::new(File::open(p)?)));
+        }
+        let mem = self.drain_sorted();
+        sources.push(Source::Memory(mem.into_iter()));
+        Merge::new(sources)
+    }
+}
+
+enum Source {
+    Run(BufReader<File>),
+    Memory(std::vec::IntoIter<(u64, Growing)>),
+}
+
+impl Source {
+    fn next(&mut self) -> io::Result<Option<(u64, Set)>> {
+        match self {
+            Source::Run(r) => read_run_entry(r),
+            Source::Memory(it) => Ok(it.next().map(|(k, g)| (k, g.into_set()))),
+        }
+    }
+}
+
+/// A k-way merge of sorted sources; a key in several is one entry with
+/// the union of its sets.
+struct Merge {
+    sources: Vec<Source>,
+    heads: Vec<Option<Set>>,
+    heap: BinaryHeap<std::cmp::Reverse<(u64, usize)>>,
+}
+
+impl Merge {
+    fn new(mut sources: Vec<Source>) -> io::Result<Merge> {
+        let mut heads = Vec::new();
+        let mut heap = BinaryHeap::new();
+        for (i, s) in sources.iter_mut().enumerate() {
+            let head = s.next()?;
+            if let Some((k, _)) = &head {
+                heap.push(std::cmp::Reverse((*k, i)));
+            }
+            heads.push(head.map(|(_, s)| s));
+        }
+        Ok(Merge {
+            sources,
+            heads,
+            heap,
+        })
+    }
+
+    fn next(&mut self, n: u32) -> io::Result<Option<(u64, Set)>> {
+        let Some(std::cmp::Reverse((k, _))) = self.heap.peek().copied() else {
+            return Ok(None);
+        };
+        let mut set = Set::default();
+        while let Some(&std::cmp::Reverse((k2, i))) = self.heap.peek() {
+            if k2 != k {
+                break;
+            }
+            self.heap.pop();
+            if let Some(s) = self.heads[i].take() {
+                set.union_with(s, n);
+            }
+            if let Some((k3, s)) = self.sources[i].next()? {
+                self.heads[i] = Some(s);
+                self.heap.push(std::cmp::Reverse((k3, i)));
+            }
+        }
+        Ok(Some((k, set)))
+    }
+}
+
+/// Turns the recorded grams, by key, into every gram with the union of the
+/// sets of the recorded grams it begins, in gram order: `acc[l]` holds the
+/// prefix of `l` units being summed, and goes out (and into `acc[l − 1]`)
+/// once the recorded grams no longer begin with it.
+struct Prefixes {
+    merge: Merge,
+    n: u32,
+    acc: [Option<(Vec<u16>, Set)>; MAX_GRAM],
+    out: std::collections::VecDeque<(Vec<u16>, Set)>,
+    done: bool,
+}
+
+impl Prefixes {
+    fn new(merge: Merge, n: u32) -> Prefixes {
+        Prefixes {
+            merge,
+            n,
+            acc: Default::default(),
+            out: Default::default(),
+            done: false,
+        }
+    }
+
+    /// Sends out `acc[l]` for every `l ≥ from`, longest first.
+    fn flush(&mut self, from: usize) {
+        for l in (from.max(1)..MAX_GRAM).rev() {
+            if let Some((g, s)) = self.acc[l].take() {
+                if let Some((_, parent)) = self.acc[l - 1].as_mut() {
+                    parent.union_with(s.clone(), self.n);
+                }
+                self.out.push_back((g, s));
+            }
+        }
+    }
+
+    fn next(&mut self) -> io::Result<Option<(Vec<u16>, Set)>> {
+        while self.out.is_empty() && !self.done {
+            let Some((k, set)) = self.merge.next(self.n)? else {
+                self.flush(1);
+                self.done = true;
+                break;
+            };
+            let g = key_units(k);
+            // The first prefix length whose sum no longer matches.
+            let keep = (1..MAX_GRAM)
+                .find(|&l| {
+                    self.acc[l]
+                        .as_ref()
+                        .is_some_and(|(p, _)| g.len() < l || p[..] != g[..l])
+                })
+                .unwrap_or(MAX_GRAM);
+            self.flush(keep);
+            for l in 1..g.len().min(MAX_GRAM) {
+                if self.acc[l].is_none() {
+                    self.acc[l] = Some((g[..l].to_vec(), Set::default()));
+                }
+            }
+            if g.len() == MAX_GRAM {
+                if let Some((_, parent)) = self.acc[MAX_GRAM - 1].as_mut() {
+                    parent.union_with(set.clone(), self.n);
+                }
+                self.out.push_back((g, set));
+            } else if let Some(slot) = self.acc.get_mut(g.len()) {
+                match slot {
+                    Some((_, s)) => s.union_with(set, self.n),
+                    None => *slot = Some((g, set)),
+                }
+            }
+        }
+        Ok(self.out.pop_front())
+    }
+}
+
+/// Writes the shards and remembers their first grams.
+struct Shards<'a> {
+    sink: &'a dyn Sink,
+    cur: Vec<u8>,
+    first: Option<Vec<u16>>,
+    dir: Vec<u8>,
+    count: usize,
+}
+
+impl Shards<'_> {
+    fn push(&mut self, gram: &[u16], name: &Set, all: &Set, n: u32) -> io::Result<()> {
+        if self.first.is_none() {
+            self.first = Some(gram.to_vec());
+        }
+        self.cur.push(gram.len() as u8);
+        for u in gram {
+            self.cur.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut body = Vec::new();
+        for s in [name, all] {
+            body.clear();
+            if !s.is_empty() {
+                s.encode(n, &mut body);
+            }
+            varint(&mut self.cur, body.len() as u32);
+            self.cur.extend_from_slice(&body);
+        }
+        if self.cur.len() >= SHARD_TARGET {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let Some(first) = self.first.take() else {
+            return Ok(());
+        };
+        self.dir.push(first.len() as u8);
+        for u in first {
+            self.dir.extend_from_slice(&u.to_le_bytes());
+        }
+        self.sink
+            .put(&format!("search/g/{}.bin", self.count), &self.cur)?;
+        self.cur.clear();
+        self.count += 1;
+        Ok(())
+    }
 }
 
 /// Builds the index as documents arrive; see the module docs.
 pub struct Indexer<'a> {
     sink: &'a dyn Sink,
-    keys: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    postings: Vec<Postings>,
-    names: Vec<u32>,
+    name: Class,
+    all: Class,
+    docs: u32,
+    budget: usize,
+    spill: Option<SpillDir>,
+    /// Documents per batch (64 but in tests), and the batch so far: the
+    /// keys of its documents one after the other, and where each ends.
+    batch: usize,
+    batch_name: (Vec<u64>, Vec<usize>),
+    batch_all: (Vec<u64>, Vec<usize>),
     chunk: Vec<u8>,
     in_chunk: usize,
 }
@@ -185,50 +522,51 @@ pub struct Indexer<'a> {
 impl<'a> Indexer<'a> {
     /// An empty index writing into `sink`.
     pub fn new(sink: &'a dyn Sink) -> Self {
+        Self::with_budget(sink, MEMORY_BUDGET, 64)
+    }
+
+    /// An empty index that spills once its sets hold `budget` bytes and
+    /// adds documents `batch` (1 to 64) at a time.
+    pub(crate) fn with_budget(sink: &'a dyn Sink, budget: usize, batch: usize) -> Self {
         Indexer {
             sink,
-            keys: HashMap::default(),
-            postings: Vec::new(),
-            names: Vec::new(),
+            name: Class::default(),
+            all: Class::default(),
+            docs: 0,
+            budget,
+            spill: None,
+            batch: batch.clamp(1, 64),
+            batch_name: Default::default(),
+            batch_all: Default::default(),
             chunk: Vec::new(),
             in_chunk: 0,
         }
     }
 
+    /// Runs spilled so far (the tests check that spilling happened).
+    #[cfg(test)]
+    pub(crate) fn runs(&self) -> usize {
+        self.name.runs.len() + self.all.runs.len()
+    }
+
+    /// The temporary folder of the runs, once there is one.
+    #[cfg(test)]
+    pub(crate) fn spill_path(&self) -> Option<PathBuf> {
+        self.spill.as_ref().map(|d| d.0.clone())
+    }
+
     /// Appends the next document.
     pub fn add(&mut self, doc: &Doc, grams: &Grams) -> io::Result<()> {
-        let id = self.names.len() as u32;
-        self.names.push(grams.name_len);
-        let pairs = &grams.pairs;
-        let mut i = 0;
-        while i < pairs.len() {
-            let key = pairs[i].0;
-            let mut j = i + 1;
-            while j < pairs.len() && pairs[j].0 == key {
-                j += 1;
-            }
-            let next = self.postings.len() as u32;
-            let slot = *self.keys.entry(key).or_insert(next);
-            if slot == next {
-                self.postings.push(Postings {
-                    last: 0,
-                    bytes: Vec::new(),
-                });
-            }
-            let p = &mut self.postings[slot as usize];
-            varint(&mut p.bytes, id + 1 - p.last);
-            p.last = id + 1;
-            varint(&mut p.bytes, (j - i) as u32);
-            if key & UNI != 0 {
-                varint(&mut p.bytes, pairs[i].1);
-            } else {
-                let mut last = 0;
-                for &(_, at) in &pairs[i..j] {
-                    varint(&mut p.bytes, at - last);
-                    last = at;
-                }
-            }
-            i = j;
+        self.docs += 1;
+        for (buf, keys) in [
+            (&mut self.batch_name, &grams.name),
+            (&mut self.batch_all, &grams.all),
+        ] {
+            buf.0.extend_from_slice(keys);
+            buf.1.push(buf.0.len());
+        }
+        if self.batch_all.1.len() == self.batch {
+            self.add_batch()?;
         }
         self.chunk
             .push(if self.in_chunk == 0 { b'[' } else { b',' });
@@ -251,67 +589,86 @@ impl<'a> Indexer<'a> {
         Ok(())
     }
 
+    /// Adds the documents of the batch; spills when over the budget.
+    fn add_batch(&mut self) -> io::Result<()> {
+        let first = self.docs - self.batch_all.1.len() as u32;
+        for (class, buf) in [
+            (&mut self.name, &mut self.batch_name),
+            (&mut self.all, &mut self.batch_all),
+        ] {
+            class.add_batch(&buf.0, &buf.1, first);
+            buf.0.clear();
+            buf.1.clear();
+        }
+        if self.name.mem + self.all.mem > self.budget {
+            if self.spill.is_none() {
+                self.spill = Some(SpillDir::create()?);
+            }
+            if let Some(dir) = &self.spill {
+                self.name.spill(dir, "name")?;
+                self.all.spill(dir, "all")?;
+            }
+        }
+        Ok(())
+    }
+
     fn flush_chunk(&mut self) -> io::Result<()> {
         if self.in_chunk == 0 {
             return Ok(());
         }
         self.chunk.extend_from_slice(b"]\n");
-        let k = (self.names.len() - 1) / CHUNK_DOCS;
+        let k = (self.docs as usize - 1) / CHUNK_DOCS;
         self.sink.put(&format!("search/c/{k}.json"), &self.chunk)?;
         self.chunk.clear();
         self.in_chunk = 0;
         Ok(())
     }
 
-    /// Writes the shards and `index.json`.
+    /// Writes the shards, `dir.bin` and `index.json`; removes the runs.
     pub fn finish(mut self, synonyms: &[Vec<String>]) -> io::Result<()> {
         self.flush_chunk()?;
-        let total: usize = self.postings.iter().map(|p| p.bytes.len() + 8).sum();
-        let shards = (total / SHARD_TARGET)
-            .max(1)
-            .next_power_of_two()
-            .min(MAX_SHARDS);
-        let width = hex_width(shards);
-        let mut buckets: Vec<Vec<(String, u32)>> = vec![Vec::new(); shards];
-        for (&key, &slot) in &self.keys {
-            let g = gram_text(key);
-            let b = fnv1a(&g) as usize & (shards - 1);
-            buckets[b].push((g, slot));
+        self.add_batch()?;
+        let n = self.docs;
+        let mut all = Prefixes::new(std::mem::take(&mut self.all).into_stream()?, n);
+        let mut name = Prefixes::new(std::mem::take(&mut self.name).into_stream()?, n);
+        let mut shards = Shards {
+            sink: self.sink,
+            cur: Vec::new(),
+            first: None,
+            dir: Vec::new(),
+            count: 0,
+        };
+        // Every name gram is a gram of all fields, so the name grams come
+        // in the same order, a subsequence.
+        let mut next_name = name.next()?;
+        let none = Set::default();
+        while let Some((g, set)) = all.next()? {
+            while next_name
+                .as_ref()
+                .is_some_and(|(ng, _)| gram_cmp(ng, &g).is_lt())
+            {
+                next_name = name.next()?;
+            }
+            let in_name = match &next_name {
+                Some((ng, s)) if *ng == g => s,
+                _ => &none,
+            };
+            shards.push(&g, in_name, &set, n)?;
         }
-        drop(std::mem::take(&mut self.keys));
-        let postings = &self.postings;
-        let sink = self.sink;
-        buckets
-            .into_par_iter()
-            .enumerate()
-            .try_for_each(|(b, mut grams)| {
-                grams.sort_unstable();
-                let mut out = Vec::new();
-                for (g, slot) in grams {
-                    let bytes = &postings[slot as usize].bytes;
-                    out.push(g.len() as u8);
-                    out.extend_from_slice(g.as_bytes());
-                    varint(&mut out, bytes.len() as u32);
-                    out.extend_from_slice(bytes);
-                }
-                sink.put(&format!("search/g/{b:0width$x}.bin"), &out)
-            })?;
+        shards.flush()?;
+        self.sink.put("search/dir.bin", &shards.dir)?;
         let manifest = Manifest {
             v: VERSION,
-            docs: self.names.len(),
-            shards,
+            docs: n as usize,
+            shards: shards.count,
             chunk: CHUNK_DOCS,
-            names: &self.names,
             synonyms,
         };
         let mut json = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
         json.push(b'\n');
-        self.sink.put("search/index.json", &json)
+        self.sink.put("search/index.json", &json)?;
+        drop((all, name));
+        drop(self.spill.take());
+        Ok(())
     }
-}
-
-/// Hex digits in a shard's file name.
-pub fn hex_width(shards: usize) -> usize {
-    let bits = shards.trailing_zeros() as usize;
-    bits.div_ceil(4).max(1)
 }

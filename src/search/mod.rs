@@ -12,12 +12,16 @@
 //!
 //! The pipeline makes each project's [`Doc`] and [`Grams`] while it renders
 //! the page (in parallel), hands them to the [`Indexer`] in project order
-//! (the serial merge), and finishes the index once at the end.
+//! (the serial merge), and finishes the index once at the end. Both are
+//! plain values (serde), so a cache may keep them for unchanged projects.
 
 pub mod index;
 pub mod normalize;
+mod postings;
 pub mod query;
 pub mod synonyms;
+#[cfg(test)]
+mod tests;
 
 pub use index::{Grams, Indexer};
 pub use normalize::normalize;
@@ -35,7 +39,7 @@ pub fn enabled() -> bool {
 }
 
 /// One project as the search shows and finds it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Doc {
     /// Page, relative to the site root.
     pub url: String,

@@ -1,14 +1,18 @@
-//! Runs a query on the built index files, step for step as
-//! `static/search.js` does: normalise, expand by the synonym groups, look up
-//! each variant's grams, keep the documents where they line up, rank. The
-//! tests use it to check the index and the ranking on fixtures.
+//! Runs a query on the built index files as `static/search.js` does:
+//! normalise, expand by the synonym groups, look each variant up — one gram
+//! when it has at most four code units, else its four-unit windows, whose
+//! common documents are then checked against their text — and rank: name
+//! matches first, then project order. The script checks the long variants
+//! only for the results it shows; this checks them all, which gives the same
+//! list. The tests use it to check the index and the ranking on fixtures.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::index::{fnv1a, hex_width};
+use super::index::{gram_cmp, MAX_GRAM};
 use super::normalize;
+use super::postings::{read_varint, Set};
 
 /// `search/index.json`.
 #[derive(Debug, Deserialize)]
@@ -17,12 +21,10 @@ pub struct Manifest {
     pub v: u32,
     /// Documents.
     pub docs: usize,
-    /// Shards (a power of two).
+    /// Shards.
     pub shards: usize,
     /// Documents per chunk.
     pub chunk: usize,
-    /// Normalised name length per document.
-    pub names: Vec<u32>,
     /// Normalised synonym groups.
     pub synonyms: Vec<Vec<String>>,
 }
@@ -32,10 +34,8 @@ pub struct Manifest {
 pub struct Hit {
     /// Document number (project order).
     pub doc: u32,
-    /// Whether a match starts in the name.
+    /// Whether a variant is in the name.
     pub in_name: bool,
-    /// Matches, over every variant.
-    pub count: u32,
 }
 
 /// The query and the variants the synonyms give: the normalised query,
@@ -65,141 +65,129 @@ pub fn variants(q: &str, synonyms: &[Vec<String>]) -> Vec<String> {
     out
 }
 
-fn read_varint(b: &[u8], at: &mut usize) -> Option<u32> {
-    let mut v: u32 = 0;
-    let mut shift = 0;
-    loop {
-        let byte = *b.get(*at)?;
-        *at += 1;
-        v |= u32::from(byte & 0x7f).checked_shl(shift)?;
-        if byte < 0x80 {
-            return Some(v);
-        }
-        shift += 7;
-        if shift > 28 {
-            return None;
-        }
-    }
+type Get<'a> = &'a dyn Fn(&str) -> Option<Vec<u8>>;
+
+/// Reads `u8 count, units` at `*at`.
+fn read_gram(b: &[u8], at: &mut usize) -> Option<Vec<u16>> {
+    let n = *b.get(*at)? as usize;
+    let bytes = b.get(*at + 1..*at + 1 + 2 * n)?;
+    *at += 1 + 2 * n;
+    Some(
+        bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect(),
+    )
 }
 
-/// The postings of `gram` in shard bytes `b`.
-fn find<'b>(b: &'b [u8], gram: &str) -> Option<&'b [u8]> {
+/// The first gram of every shard (`search/dir.bin`).
+fn directory(get: Get) -> Option<Vec<Vec<u16>>> {
+    let b = get("search/dir.bin")?;
     let mut at = 0;
-    while at < b.len() {
-        let n = b[at] as usize;
-        let g = b.get(at + 1..at + 1 + n)?;
-        at += 1 + n;
-        let len = read_varint(b, &mut at)? as usize;
-        let post = b.get(at..at + len)?;
-        at += len;
-        if g == gram.as_bytes() {
-            return Some(post);
-        }
-    }
-    None
-}
-
-/// Per document: the positions (bigram), or `[first]` with the count
-/// (unigram).
-fn decode(post: &[u8], unigram: bool) -> BTreeMap<u32, (Vec<u32>, u32)> {
-    let mut m = BTreeMap::new();
-    let mut at = 0;
-    let mut doc: u32 = 0;
-    while at < post.len() {
-        let (Some(d), Some(n)) = (read_varint(post, &mut at), read_varint(post, &mut at)) else {
-            break;
-        };
-        doc += d;
-        let mut ps = Vec::new();
-        if unigram {
-            ps.push(read_varint(post, &mut at).unwrap_or(0));
-        } else {
-            let mut p = 0;
-            for _ in 0..n {
-                p += read_varint(post, &mut at).unwrap_or(0);
-                ps.push(p);
-            }
-        }
-        m.insert(doc - 1, (ps, n));
-    }
-    m
-}
-
-/// Shard path of `gram`.
-pub fn shard_path(m: &Manifest, gram: &str) -> String {
-    let b = fnv1a(gram) as usize & (m.shards - 1);
-    format!("search/g/{b:0w$x}.bin", w = hex_width(m.shards))
-}
-
-/// `(doc, first position, count)` of one normalised variant.
-fn matches(m: &Manifest, get: &dyn Fn(&str) -> Option<Vec<u8>>, v: &str) -> Vec<(u32, u32, u32)> {
-    let cs: Vec<char> = v.chars().collect();
-    let post = |g: &str, uni: bool| {
-        get(&shard_path(m, g))
-            .and_then(|b| find(&b, g).map(|p| decode(p, uni)))
-            .unwrap_or_default()
-    };
-    if cs.len() == 1 {
-        return post(v, true)
-            .into_iter()
-            .map(|(d, (ps, n))| (d, ps.first().copied().unwrap_or(0), n))
-            .collect();
-    }
-    let lists: Vec<_> = cs
-        .windows(2)
-        .map(|w| post(&w.iter().collect::<String>(), false))
-        .collect();
     let mut out = Vec::new();
-    for (&d, (ps, _)) in &lists[0] {
-        let mut first = None;
-        let mut count = 0;
-        'p: for &p in ps {
-            for (i, l) in lists.iter().enumerate().skip(1) {
-                match l.get(&d) {
-                    Some((qs, _)) if qs.binary_search(&(p + i as u32)).is_ok() => {}
-                    _ => continue 'p,
+    while at < b.len() {
+        out.push(read_gram(&b, &mut at)?);
+    }
+    Some(out)
+}
+
+/// The shard `gram` is in: the last whose first gram is not after it.
+pub fn shard_of(dir: &[Vec<u16>], gram: &[u16]) -> usize {
+    dir.partition_point(|f| gram_cmp(f, gram).is_le())
+        .saturating_sub(1)
+}
+
+/// The name and all-fields documents of `gram` (empty when absent).
+fn lookup(get: Get, dir: &[Vec<u16>], gram: &[u16]) -> (Vec<u32>, Vec<u32>) {
+    let found = (|| {
+        let b = get(&format!("search/g/{}.bin", shard_of(dir, gram)))?;
+        let mut at = 0;
+        while at < b.len() {
+            let g = read_gram(&b, &mut at)?;
+            let mut sets = [Vec::new(), Vec::new()];
+            for s in &mut sets {
+                let len = read_varint(&b, &mut at)? as usize;
+                let body = b.get(at..at + len)?;
+                at += len;
+                if g == gram && len > 0 {
+                    *s = Set::decode(body)?.docs();
                 }
             }
-            first.get_or_insert(p);
-            count += 1;
+            if g == gram {
+                let [name, all] = sets;
+                return Some((name, all));
+            }
         }
-        if let Some(f) = first {
-            out.push((d, f, count));
-        }
+        None
+    })();
+    found.unwrap_or_default()
+}
+
+fn intersect(a: Option<Vec<u32>>, b: Vec<u32>) -> Vec<u32> {
+    match a {
+        None => b,
+        Some(a) => a
+            .into_iter()
+            .filter(|d| b.binary_search(d).is_ok())
+            .collect(),
     }
-    out
+}
+
+/// A document's normalised fields from its chunk, name first (the order of
+/// [`super::Doc::normalized_fields`]).
+fn fields(get: Get, m: &Manifest, doc: u32) -> Option<Vec<String>> {
+    let k = doc as usize / m.chunk;
+    let chunk: Vec<serde_json::Value> =
+        serde_json::from_slice(&get(&format!("search/c/{k}.json"))?).ok()?;
+    let d = chunk.get(doc as usize % m.chunk)?;
+    let s = |key: &str| d.get(key).and_then(|v| v.as_str()).map(normalize);
+    let mut out = vec![s("n")?];
+    for t in d.get("t")?.as_array()? {
+        out.push(normalize(t.as_str()?));
+    }
+    out.push(s("d")?);
+    out.push(s("s")?);
+    Some(out)
 }
 
 /// Runs `q`; `get` returns a file of the built site by path. Ranked: name
-/// matches first, then more matches, then project order.
-pub fn search(get: &dyn Fn(&str) -> Option<Vec<u8>>, q: &str) -> Result<Vec<Hit>, String> {
+/// matches first, then project order.
+pub fn search(get: Get, q: &str) -> Result<Vec<Hit>, String> {
     let bytes = get("search/index.json").ok_or("search/index.json がありません")?;
     let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-    let mut hits: BTreeMap<u32, Hit> = BTreeMap::new();
+    let dir = directory(get).ok_or("search/dir.bin がありません")?;
+    // doc → in name
+    let mut hits: BTreeMap<u32, bool> = BTreeMap::new();
     for v in variants(q, &m.synonyms) {
-        for (doc, first, count) in matches(&m, get, &v) {
-            let name_len = m.names.get(doc as usize).copied().unwrap_or(0);
-            let h = hits.entry(doc).or_insert(Hit {
-                doc,
-                in_name: false,
-                count: 0,
-            });
-            h.in_name |= first < name_len;
-            h.count += count;
+        let units: Vec<u16> = v.encode_utf16().collect();
+        if units.len() <= MAX_GRAM {
+            let (name, all) = lookup(get, &dir, &units);
+            for d in all {
+                *hits.entry(d).or_default() |= name.binary_search(&d).is_ok();
+            }
+            continue;
+        }
+        let mut cand = None;
+        for w in units.windows(MAX_GRAM) {
+            cand = Some(intersect(cand, lookup(get, &dir, w).1));
+        }
+        for d in cand.unwrap_or_default() {
+            let f = fields(get, &m, d).ok_or("search/c/ の文書がありません")?;
+            if f.iter().any(|x| x.contains(v.as_str())) {
+                *hits.entry(d).or_default() |= f[0].contains(v.as_str());
+            }
         }
     }
-    let mut v: Vec<Hit> = hits.into_values().collect();
-    v.sort_by(|a, b| {
-        b.in_name
-            .cmp(&a.in_name)
-            .then(b.count.cmp(&a.count))
-            .then(a.doc.cmp(&b.doc))
-    });
-    Ok(v)
+    let mut out: Vec<Hit> = hits
+        .into_iter()
+        .map(|(doc, in_name)| Hit { doc, in_name })
+        .collect();
+    out.sort_by(|a, b| b.in_name.cmp(&a.in_name).then(a.doc.cmp(&b.doc)));
+    Ok(out)
 }
 
 /// The page of document `doc`, from its chunk.
-pub fn page_of(get: &dyn Fn(&str) -> Option<Vec<u8>>, doc: u32) -> Option<String> {
+pub fn page_of(get: Get, doc: u32) -> Option<String> {
     let bytes = get("search/index.json")?;
     let m: Manifest = serde_json::from_slice(&bytes).ok()?;
     let k = doc as usize / m.chunk;

@@ -2,30 +2,44 @@
    text contains the normalised query (NFKC, lowercase, no whitespace: the
    same steps as src/search/normalize.rs), using the static index under
    search/ (format: src/search/index.rs). Only the shards of the query's
-   grams and the chunks of the results shown are fetched. Every URL is
+   grams and the chunks of the results shown are fetched; a query of more
+   than four UTF-16 units is narrowed by its four-unit windows and checked
+   against the text of each result as it is shown. Every URL is
    resolved against this script's own URL, so the site works from any
    subpath or from disk over HTTP. */
 (function () {
   'use strict';
   var script = document.currentScript;
-  if (!script || !window.fetch || !window.URL || !String.prototype.normalize || !window.TextEncoder) {
+  if (!script || !window.fetch || !window.URL || !String.prototype.normalize || !window.TextDecoder) {
     return;
   }
   var root = new URL('../', script.src);
   var PAGE = 20;
 
   function norm(s) {
-    return s.normalize('NFKC').toLowerCase().replace(/[\s\u0085\ufeff]/g, '');
+    return s.normalize('NFKC').toLowerCase().replace(/[\s\u0085\ufeff\u0000]/g, '');
   }
 
-  function fnv1a(s) {
-    var b = new TextEncoder().encode(s);
-    var h = 0x811c9dc5;
-    for (var i = 0; i < b.length; i++) {
-      h ^= b[i];
-      h = Math.imul(h, 0x01000193) >>> 0;
+  var MAX_GRAM = 4;
+
+  /* UTF-16 code units: what the index's grams are made of. */
+  function units(s) {
+    var u = [];
+    for (var i = 0; i < s.length; i++) {
+      u.push(s.charCodeAt(i));
     }
-    return h >>> 0;
+    return u;
+  }
+
+  /* Gram order (src/search/index.rs): unit by unit, and a gram after the
+     longer grams it begins. */
+  function gramCmp(a, b) {
+    for (var i = 0; i < a.length && i < b.length; i++) {
+      if (a[i] !== b[i]) {
+        return a[i] - b[i];
+      }
+    }
+    return b.length - a.length;
   }
 
   /* What the last query fetched and when (the browser test reads it):
@@ -37,9 +51,6 @@
   function get(path, kind) {
     if (!cache.has(path)) {
       var p = fetch(new URL(path, root).href).then(function (r) {
-        if (r.status === 404 && kind === 'bin') {
-          return new Uint8Array(0);
-        }
         if (!r.ok) {
           throw new Error(path + ': ' + r.status);
         }
@@ -67,100 +78,103 @@
     return v;
   }
 
-  function shardPath(m, gram) {
-    var width = Math.max(1, Math.ceil(Math.log2(m.shards) / 4));
-    var h = (fnv1a(gram) & (m.shards - 1)).toString(16);
-    while (h.length < width) {
-      h = '0' + h;
+  function readGram(b, st) {
+    var n = b[st.at++], g = [];
+    for (var i = 0; i < n; i++) {
+      g.push(b[st.at] | (b[st.at + 1] << 8));
+      st.at += 2;
     }
-    return 'search/g/' + h + '.bin';
+    return g;
   }
 
-  /* Postings of `gram`: Map doc -> {ps: positions (bigram) or [first], n}. */
-  function postings(m, gram, unigram) {
-    return get(shardPath(m, gram), 'bin').then(function (b) {
-      var want = new TextEncoder().encode(gram);
-      var st = { at: 0 };
-      var out = new Map();
-      while (st.at < b.length) {
-        var n = b[st.at++];
-        var same = n === want.length;
-        for (var i = 0; same && i < n; i++) {
-          same = b[st.at + i] === want[i];
+  /* The first gram of every shard. */
+  var dirPromise = null;
+  function directory() {
+    if (!dirPromise) {
+      dirPromise = get('search/dir.bin', 'bin').then(function (b) {
+        var st = { at: 0 }, dir = [];
+        while (st.at < b.length) {
+          dir.push(readGram(b, st));
         }
-        st.at += n;
-        var len = varint(b, st);
-        if (!same) {
-          st.at += len;
-          continue;
-        }
-        var end = st.at + len, doc = 0;
-        while (st.at < end) {
-          doc += varint(b, st);
-          var k = varint(b, st), ps = [];
-          if (unigram) {
-            ps.push(varint(b, st));
-          } else {
-            for (var p = 0, j = 0; j < k; j++) {
-              p += varint(b, st);
-              ps.push(p);
-            }
-          }
-          out.set(doc - 1, { ps: ps, n: k });
-        }
-        break;
-      }
-      return out;
-    });
+        return dir;
+      });
+      dirPromise.catch(function () { dirPromise = null; });
+    }
+    return dirPromise;
   }
 
-  function has(sorted, x) {
-    var lo = 0, hi = sorted.length;
+  /* The last shard whose first gram is not after `g`. */
+  function shardOf(dir, g) {
+    var lo = 0, hi = dir.length;
     while (lo < hi) {
       var mid = (lo + hi) >> 1;
-      if (sorted[mid] < x) { lo = mid + 1; } else { hi = mid; }
+      if (gramCmp(dir[mid], g) <= 0) { lo = mid + 1; } else { hi = mid; }
     }
-    return lo < sorted.length && sorted[lo] === x;
+    return Math.max(0, lo - 1);
   }
 
-  /* [doc, first position, count] for one normalised variant. */
-  function matches(m, v) {
-    var cs = Array.from(v);
-    if (cs.length === 1) {
-      return postings(m, v, true).then(function (l) {
-        var out = [];
-        l.forEach(function (e, d) { out.push([d, e.ps[0], e.n]); });
-        return out;
-      });
-    }
-    var grams = [];
-    for (var i = 0; i + 1 < cs.length; i++) {
-      grams.push(cs[i] + cs[i + 1]);
-    }
-    return Promise.all(grams.map(function (g) { return postings(m, g, false); })).then(function (lists) {
-      var out = [];
-      lists[0].forEach(function (e, d) {
-        for (var i = 1; i < lists.length; i++) {
-          if (!lists[i].has(d)) {
-            return;
-          }
-        }
-        var first = -1, count = 0;
-        e.ps.forEach(function (p) {
-          for (var i = 1; i < lists.length; i++) {
-            if (!has(lists[i].get(d).ps, p + i)) {
-              return;
-            }
-          }
-          if (first < 0) { first = p; }
-          count++;
-        });
-        if (count) {
-          out.push([d, first, count]);
-        }
-      });
+  /* Sets of documents are bitmaps of `nbytes` bytes. */
+  function decodeSet(b, from, to, nbytes) {
+    var out = new Uint8Array(nbytes);
+    if (to <= from) {
       return out;
+    }
+    if (b[from] === 1) {
+      out.set(b.subarray(from + 1, Math.min(to, from + 1 + nbytes)));
+      return out;
+    }
+    var st = { at: from + 1 }, last = 0;
+    while (st.at < to) {
+      last += varint(b, st);
+      var d = last - 1;
+      if (d >= 0 && (d >> 3) < nbytes) {
+        out[d >> 3] |= 1 << (d & 7);
+      }
+    }
+    return out;
+  }
+
+  /* {name, all} sets of gram `g` (empty when it is in no document). */
+  function lookup(m, dir, g) {
+    var nbytes = Math.ceil(m.docs / 8);
+    if (!dir.length) {
+      return Promise.resolve({ name: new Uint8Array(nbytes), all: new Uint8Array(nbytes) });
+    }
+    return get('search/g/' + shardOf(dir, g) + '.bin', 'bin').then(function (b) {
+      var st = { at: 0 };
+      while (st.at < b.length) {
+        var x = readGram(b, st);
+        var n1 = varint(b, st), s1 = st.at;
+        st.at += n1;
+        var n2 = varint(b, st), s2 = st.at;
+        st.at += n2;
+        if (gramCmp(x, g) === 0) {
+          return { name: decodeSet(b, s1, s1 + n1, nbytes), all: decodeSet(b, s2, s2 + n2, nbytes) };
+        }
+      }
+      return { name: new Uint8Array(nbytes), all: new Uint8Array(nbytes) };
     });
+  }
+
+  function or(a, b) {
+    for (var i = 0; i < a.length; i++) { a[i] |= b[i]; }
+    return a;
+  }
+  function and(a, b) {
+    for (var i = 0; i < a.length; i++) { a[i] &= b[i]; }
+    return a;
+  }
+  function has(set, d) {
+    return (set[d >> 3] >> (d & 7)) & 1;
+  }
+  function each(set, f) {
+    for (var i = 0; i < set.length; i++) {
+      if (set[i]) {
+        for (var bit = 0; bit < 8; bit++) {
+          if (set[i] & (1 << bit)) { f(i * 8 + bit); }
+        }
+      }
+    }
   }
 
   /* The query, then the query with each synonym group word it contains
@@ -189,38 +203,125 @@
     return out;
   }
 
+  /* A variant of at most four units is one gram, and its sets are exact
+     ("sure"); a longer one gives candidates: the documents holding all its
+     four-unit windows, checked against their text when shown. */
   function search(q) {
     return get('search/index.json', 'json').then(function (m) {
+      return directory().then(function (dir) { return [m, dir]; });
+    }).then(function (md) {
+      var m = md[0], dir = md[1];
       var vs = variants(q, m.synonyms);
-      var shards = [];
-      vs.forEach(function (v) {
-        var cs = Array.from(v);
-        if (cs.length === 1) {
-          shards.push(shardPath(m, v));
+      var grams = vs.map(function (v) {
+        var u = units(v);
+        if (u.length <= MAX_GRAM) {
+          return [u];
         }
-        for (var i = 0; i + 1 < cs.length; i++) {
-          shards.push(shardPath(m, cs[i] + cs[i + 1]));
+        var ws = [];
+        for (var i = 0; i + MAX_GRAM <= u.length; i++) {
+          ws.push(u.slice(i, i + MAX_GRAM));
         }
+        return ws;
       });
-      return Promise.all(shards.map(function (p) { return get(p, 'bin'); })).then(function () {
+      var flat = [].concat.apply([], grams);
+      return Promise.all(flat.map(function (g) { return lookup(m, dir, g); })).then(function (sets) {
         stats.piecesAt = performance.now();
-        return Promise.all(vs.map(function (v) { return matches(m, v); }));
-      }).then(function (all) {
-        var hits = new Map();
-        all.forEach(function (list) {
-          list.forEach(function (x) {
-            var h = hits.get(x[0]) || { doc: x[0], inName: false, count: 0 };
-            h.inName = h.inName || x[1] < (m.names[x[0]] || 0);
-            h.count += x[2];
-            hits.set(x[0], h);
-          });
+        var nbytes = Math.ceil(m.docs / 8);
+        var sure = new Uint8Array(nbytes), sureName = new Uint8Array(nbytes);
+        var cand = new Uint8Array(nbytes), candName = new Uint8Array(nbytes);
+        var long = [], k = 0;
+        grams.forEach(function (ws, i) {
+          var all = ws.map(function () { return sets[k++]; });
+          if (vs[i].length <= MAX_GRAM) {
+            or(sure, all[0].all);
+            or(sureName, all[0].name);
+            return;
+          }
+          long.push(vs[i]);
+          var a = all[0].all.slice(), n = all[0].name.slice();
+          for (var j = 1; j < all.length; j++) {
+            and(a, all[j].all);
+            and(n, all[j].name);
+          }
+          or(cand, a);
+          or(candName, n);
         });
-        var ranked = Array.from(hits.values()).sort(function (a, b) {
-          return (b.inName - a.inName) || (b.count - a.count) || (a.doc - b.doc);
-        });
+        /* Name matches (sure or to check) first, then the rest, each in
+           project order. */
+        var first = [], rest = [], unknown = 0, count = 0;
+        for (var d = 0; d < m.docs; d++) {
+          var s = has(sure, d), c = has(cand, d);
+          if (!s && !c) {
+            continue;
+          }
+          count++;
+          if (!s) {
+            unknown++;
+          }
+          (has(sureName, d) || has(candName, d) ? first : rest).push(d);
+        }
         stats.matchedAt = performance.now();
-        return { m: m, variants: vs, hits: ranked };
+        return {
+          m: m, variants: vs, long: long, sure: sure, sureName: sureName,
+          first: first, rest: rest, demoted: [], out: [], count: count, unknown: unknown
+        };
       });
+    });
+  }
+
+  function chunkOf(r, d) {
+    return get('search/c/' + Math.floor(d / r.m.chunk) + '.json', 'json');
+  }
+
+  function within(r, texts) {
+    return r.long.some(function (v) {
+      return texts.some(function (t) { return norm(t).indexOf(v) >= 0; });
+    });
+  }
+
+  /* Checks the next results until `want` are known (or none are left):
+     r.out gets {doc, data} in rank order. A name candidate that turns out
+     to match elsewhere only joins the rest, which starts once the name
+     matches are done. */
+  function fill(r, want) {
+    if (r.out.length >= want) {
+      return Promise.resolve();
+    }
+    if (!r.first.length && r.demoted) {
+      r.rest = r.rest.concat(r.demoted).sort(function (a, b) { return a - b; });
+      r.demoted = null;
+    }
+    var inFirst = r.first.length > 0;
+    var queue = inFirst ? r.first : r.rest;
+    var batch = queue.splice(0, want - r.out.length);
+    if (!batch.length) {
+      return Promise.resolve();
+    }
+    return Promise.all(batch.map(function (d) { return chunkOf(r, d); })).then(function (chunks) {
+      batch.forEach(function (d, i) {
+        var data = chunks[i][d % r.m.chunk];
+        var sure = has(r.sure, d);
+        if (inFirst && has(r.sureName, d)) {
+          r.out.push({ doc: d, data: data });
+          return;
+        }
+        var hit = sure || within(r, data.t.concat([data.n, data.d, data.s]));
+        if (!sure) {
+          r.unknown--;
+          if (!hit) {
+            r.count--;
+          }
+        }
+        if (!hit) {
+          return;
+        }
+        if (inFirst && !within(r, [data.n])) {
+          r.demoted.push(d);
+        } else {
+          r.out.push({ doc: d, data: data });
+        }
+      });
+      return fill(r, want);
     });
   }
 
@@ -235,6 +336,18 @@
      that follow it), which gives the same string as normalising it whole
      in all but rare cases; then the match is mapped back. */
   function locate(text, vs) {
+    var whole = norm(text);
+    var k0 = -1;
+    for (var k = 0; k < vs.length && k0 < 0; k++) {
+      if (whole.indexOf(vs[k]) >= 0) { k0 = k; }
+    }
+    if (k0 < 0) {
+      return null;
+    }
+    if (whole === text) {
+      var j = text.indexOf(vs[k0]);
+      return [j, j + vs[k0].length];
+    }
     var clusters = text.match(/[^\p{M}\uff9e\uff9f][\p{M}\uff9e\uff9f]*|[\p{M}\uff9e\uff9f]+/gu) || [];
     var normed = '', from = [], to = [], at = 0;
     clusters.forEach(function (c) {
@@ -246,10 +359,10 @@
       normed += n;
       at += c.length;
     });
-    if (normed !== norm(text)) {
+    if (normed !== whole) {
       return null;
     }
-    for (var k = 0; k < vs.length; k++) {
+    for (k = k0; k < vs.length; k++) {
       var i = normed.indexOf(vs[k]);
       if (i >= 0) {
         return [from[i], to[i + vs[k].length - 1]];
@@ -325,26 +438,33 @@
   }
 
   var seq = 0, shown = 0, current = null;
+  function announce(r) {
+    var also = r.variants.slice(1);
+    var msg = '「' + r.query.trim() + '」を含む事業は' + (r.unknown > 0 ? '最大 ' : ' ') + r.count + ' 件です。';
+    if (r.unknown > 0) {
+      msg += '（長い語は、表示する事業ごとに本文を確かめています）';
+    }
+    if (also.length) {
+      msg += '（同義語 ' + also.map(function (v) { return '「' + v + '」'; }).join('') + ' を含む事業も表示しています）';
+    }
+    status.textContent = msg;
+  }
+
   function showMore() {
-    var r = current, my = seq, upto = Math.min(r.hits.length, shown + PAGE);
-    var docs = r.hits.slice(shown, upto);
-    var chunks = {};
-    docs.forEach(function (h) { chunks[Math.floor(h.doc / r.m.chunk)] = true; });
-    return Promise.all(Object.keys(chunks).map(function (k) {
-      return get('search/c/' + k + '.json', 'json').then(function (c) { chunks[k] = c; });
-    })).then(function () {
+    var r = current, my = seq, upto = shown + PAGE;
+    return fill(r, upto).then(function () {
       if (my !== seq) {
         return;
       }
       stats.chunksAt = performance.now();
       var frag = document.createDocumentFragment();
-      docs.forEach(function (h) {
-        var c = chunks[Math.floor(h.doc / r.m.chunk)];
-        frag.appendChild(item(c[h.doc % r.m.chunk], r.variants));
+      r.out.slice(shown, upto).forEach(function (h) {
+        frag.appendChild(item(h.data, r.variants));
       });
       list.appendChild(frag);
-      shown = upto;
-      more.hidden = shown >= r.hits.length;
+      shown = Math.min(upto, r.out.length);
+      more.hidden = shown >= r.count;
+      announce(r);
       stats.renderedAt = performance.now();
       stats.done = r.query;
     });
@@ -371,12 +491,6 @@
       r.query = q;
       shown = 0;
       list.textContent = '';
-      var also = r.variants.slice(1);
-      var msg = '「' + q.trim() + '」を含む事業は ' + r.hits.length + ' 件です。';
-      if (also.length) {
-        msg += '（同義語 ' + also.map(function (v) { return '「' + v + '」'; }).join('') + ' を含む事業も表示しています）';
-      }
-      status.textContent = msg;
       return showMore();
     }).catch(function () {
       if (my === seq) {
