@@ -383,20 +383,7 @@ fn run(
     for (series, slim) in cx.series.iter_mut().zip(pass.projects) {
         series.projects = slim;
     }
-    // The list pages do not show the downloads' sizes: they are made on a
-    // second thread while the data files (projects.xlsx above all, whose
-    // compression is serial) are finished on this one.
-    let (sizes, lists) = std::thread::scope(|s| {
-        let lists = s.spawn(|| {
-            let start = Instant::now();
-            (render::list_pages(&renderer, &cx), start.elapsed())
-        });
-        let sizes = streams.finish(&cx);
-        let lists = lists.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (sizes, lists)
-    });
-    let (lists, lists_time) = lists;
-    let sizes = sizes?;
+    let sizes = streams.finish(&cx)?;
     t.phase("data-files", start);
     if let Some(ix) = index {
         let start = Instant::now();
@@ -414,14 +401,12 @@ fn run(
             size: human_size(d.bytes),
         })
         .collect();
-    let pages = render::rest_after(lists, &cx, theme, &RenderInput { downloads })
+    let pages = render::rest(&renderer, &cx, theme, &RenderInput { downloads })
         .map_err(Failure::Content)?;
     for f in pages {
         sink.put(&f.path, &f.bytes)?;
     }
     t.phase("aggregate-pages", start);
-    // Wall time of the list pages, made during "data-files".
-    t.phases.push(("list-pages", lists_time));
     Ok(count)
 }
 

@@ -222,53 +222,15 @@ pub fn rest(
     theme: &Theme,
     input: &RenderInput,
 ) -> Result<Vec<OutFile>, Diagnostics> {
-    rest_after(list_pages(r, content), content, theme, input)
-}
-
-/// The pages of [`rest`] that do not show the downloads' sizes (series,
-/// departments and the list pages: most of the work), so that the build
-/// can make them while it finishes the data files.
-pub struct ListPages<'a> {
-    pages: Pages<'a>,
-    home_series: Vec<home::HomeSeries>,
-    dept_rows: Vec<departments::DeptListRow>,
-    list_index: lists::ListIndex,
-}
-
-/// The first part of [`rest`]; [`rest_after`] makes the others.
-pub fn list_pages<'a>(r: &'a Renderer, content: &Content) -> ListPages<'a> {
-    let mut pages = Pages {
+    let mut r = Pages {
         r,
         diags: Diagnostics::default(),
         files: Vec::new(),
-        dataset_ld: String::new(),
+        dataset_ld: meta::dataset(r, content, &input.downloads),
     };
-    let home_series = series::pages(&mut pages, content);
-    let dept_rows = departments::pages(&mut pages, content);
-    let list_index = lists::pages(&mut pages, content);
-    ListPages {
-        pages,
-        home_series,
-        dept_rows,
-        list_index,
-    }
-}
-
-/// The rest of [`rest`] after [`list_pages`]: the pages that need the
-/// downloads, the others, and the theme's static files.
-pub fn rest_after(
-    lists: ListPages,
-    content: &Content,
-    theme: &Theme,
-    input: &RenderInput,
-) -> Result<Vec<OutFile>, Diagnostics> {
-    let ListPages {
-        pages: mut r,
-        home_series,
-        dept_rows,
-        list_index,
-    } = lists;
-    r.dataset_ld = meta::dataset(r.r, content, &input.downloads);
+    let home_series = series::pages(&mut r, content);
+    let dept_rows = departments::pages(&mut r, content);
+    let list_index = lists::pages(&mut r, content);
     home::page(&mut r, content, &home_series, &dept_rows, &list_index);
     pages::pages(&mut r, content);
     downloads::page(&mut r, input);
