@@ -51,7 +51,8 @@ fn head_may_interfere(head: &str) -> bool {
         l.starts_with("---")
             || l.starts_with("...")
             || l.starts_with('%')
-            || l.trim_start_matches(['"', '\'', '?', ' ']).starts_with("notes")
+            || l.trim_start_matches(['"', '\'', '?', ' '])
+                .starts_with("notes")
     })
 }
 
@@ -64,13 +65,8 @@ fn plain(c: char) -> bool {
     c >= ' '
         && !matches!(
             c,
-            '"' | '\\'
-                | '\u{7f}'..='\u{9f}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{feff}'
-                | '\u{fffe}'
-                | '\u{ffff}'
+            '"' | '\\' | '\u{7f}'
+                ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
         )
 }
 
@@ -107,21 +103,21 @@ mod tests {
     #[test]
     fn anything_special_falls_back() {
         for text in [
-            "name: x\nnotes:\n  - \"a\\nb\"\n",       // an escape
+            "name: x\nnotes:\n  - \"a\\nb\"\n",          // an escape
             "name: x\nnotes:\n  - \"a\"\n    - \"b\"\n", // mixed indentation
-            "name: x\nnotes:\n  - 'a'\n",              // single quotes
-            "name: x\nnotes:\n  - a\n",                // plain scalar
-            "name: x\nnotes:\n  - \"a\" # c\n",        // a comment
-            "name: x\nnotes:\n  - \"a\"\n\n",          // a blank line
-            "name: x\nnotes:\n  - \"a\u{2028}b\"\n",   // LS is a line break to YAML 1.1
-            "name: x\nnotes:\n  - \"a\u{85}b\"\n",     // so is NEL
-            "name: x\nnotes:\n  - \"a\tb\"\n",         // a tab
-            "name: x\nnotes:\n  - \"a\rb\"\n",         // a carriage return
-            "name: x\nnotes:\n",                       // no items
-            "name: x\nnotes: []\n",                    // flow form
-            "notes: []\nname: x\nnotes:\n  - \"a\"\n", // a duplicate key
-            "name: x\n...\nnotes:\n  - \"a\"\n",       // a document end
-            "name: x\nnotes:\n  - \"a\"\nsource: y\n", // not the last key
+            "name: x\nnotes:\n  - 'a'\n",                // single quotes
+            "name: x\nnotes:\n  - a\n",                  // plain scalar
+            "name: x\nnotes:\n  - \"a\" # c\n",          // a comment
+            "name: x\nnotes:\n  - \"a\"\n\n",            // a blank line
+            "name: x\nnotes:\n  - \"a\u{2028}b\"\n",     // LS is a line break to YAML 1.1
+            "name: x\nnotes:\n  - \"a\u{85}b\"\n",       // so is NEL
+            "name: x\nnotes:\n  - \"a\tb\"\n",           // a tab
+            "name: x\nnotes:\n  - \"a\rb\"\n",           // a carriage return
+            "name: x\nnotes:\n",                         // no items
+            "name: x\nnotes: []\n",                      // flow form
+            "notes: []\nname: x\nnotes:\n  - \"a\"\n",   // a duplicate key
+            "name: x\n...\nnotes:\n  - \"a\"\n",         // a document end
+            "name: x\nnotes:\n  - \"a\"\nsource: y\n",   // not the last key
         ] {
             assert!(split(text).is_none(), "{text:?}");
         }
