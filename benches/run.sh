@@ -2,12 +2,21 @@
 # Benchmark a full hyoka build against a Hugo build of the same N items.
 # Usage: benches/run.sh [N...]        (default: 1000 10000)
 # Env:   RUNS=3 (runs per tool per N, alternating hyoka/Hugo), SHM=/dev/shm
+#        CORPUS=synthetic (gen_corpus.py, the default) | sheets (gen_sheets.py:
+#        the shipped jimu sheets cloned) | both (each N on both corpora)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RUNS=${RUNS:-3}
 SHM=${SHM:-/dev/shm}
 [ $# -eq 0 ] && set -- 1000 10000
+case ${CORPUS:=synthetic} in
+  synthetic | sheets) CORPORA=$CORPUS ;;
+  both) CORPORA="synthetic sheets" ;;
+  *) echo "CORPUS must be synthetic, sheets or both" >&2; exit 1 ;;
+esac
+# Each argument becomes corpus:N, corpora outermost.
+set -- $(for K in $CORPORA; do for N in "$@"; do echo "$K:$N"; done; done)
 
 command -v hugo >/dev/null || { echo "hugo missing: apt-get install -y --no-install-recommends hugo" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time missing (apt-get install time)" >&2; exit 1; }
@@ -29,12 +38,16 @@ maxof() { sort -g | tail -1; }
 
 echo "hyoka $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(hugo version | cut -d' ' -f1-2), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 for N in "$@"; do
+  K=${N%%:*}; N=${N#*:}
   C=$WORK/content-$N; H=$WORK/hugo-$N
   t0=$(date +%s.%N)
-  python3 benches/gen_corpus.py "$N" "$C"
+  case $K in
+    synthetic) python3 benches/gen_corpus.py "$N" "$C" ;;
+    sheets) python3 benches/gen_sheets.py "$N" "$C" ;;
+  esac
   python3 benches/gen_hugo.py "$C" "$H"
   echo
-  echo "== N=$N  (corpus $(du -sh "$C" | cut -f1), generated in $(echo "$(date +%s.%N) - $t0" | bc) s)"
+  echo "== N=$N, $K corpus  ($(du -sh "$C" | cut -f1), generated in $(echo "$(date +%s.%N) - $t0" | bc) s)"
   : >"$WORK/hy.$N"; : >"$WORK/hu.$N"
   for r in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/out-hyoka" "$WORK/out-hugo"

@@ -94,6 +94,13 @@ fn write_row(
         let i = u16::try_from(i).unwrap_or(u16::MAX);
         match v {
             Value::Empty => {}
+            // The text format is the default one (xf 0): a cell written
+            // without a format gets the same bytes, without hashing the
+            // format for every cell. An empty string keeps its format
+            // (it becomes a blank cell; without one it would be dropped).
+            Value::Text(s) if !s.is_empty() => {
+                ws.write_string(row, i, s)?;
+            }
             Value::Text(s) => {
                 ws.write_string_with_format(row, i, s, &f.text)?;
             }
@@ -170,7 +177,8 @@ impl Book {
             for r in sheet_rows {
                 for v in r {
                     if let Value::Text(t) = v {
-                        if t.chars().count() > MAX_CELL_CHARS {
+                        // A string has at least as many bytes as characters.
+                        if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS {
                             return Err(io::Error::other(format!(
                                 "projects.xlsx: 事業「{}」のシート「{}」に {MAX_CELL_CHARS} 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください",
                                 match r.get(1) {
