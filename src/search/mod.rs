@@ -35,7 +35,7 @@ pub fn enabled() -> bool {
 }
 
 /// One project as the search shows and finds it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Doc {
     /// Page, relative to the site root.
     pub url: String,
