@@ -56,7 +56,7 @@ pub enum Command {
         /// 公開URL（sitemap.xml、canonical・OGP、データカタログ catalog.json に使います）
         #[arg(long)]
         base_url: Option<String>,
-        /// ビルドのキャッシュ（出力先の隣の .<出力先の名前>.hyoka-cache）を使わず、すべての事業を作り直します（新しいキャッシュは書きます）
+        /// ビルドのキャッシュ（出力先の隣の .hyoka-cache フォルダ）を使わず、すべての事業を作り直します（新しいキャッシュは書きます）
         #[arg(long)]
         no_cache: bool,
     },

@@ -1,9 +1,10 @@
 //! The build cache: what `hyoka build` keeps between builds to skip the
 //! projects that did not change (`hyoka serve` keeps the same in memory).
 //!
-//! One file, `.<output>.hyoka-cache`, beside the output folder (beside a
-//! link's target when the output is a link), never inside it, so it is not
-//! published with the site. It holds:
+//! One file per output, `.hyoka-cache/<output name>.cache` in the folder
+//! that holds the output folder (beside a link's target when the output is
+//! a link), never inside the output, so it is not published with the site;
+//! two outputs side by side have two files. It holds:
 //!
 //! - a hash of everything every page depends on besides the project files
 //!   ([`Cache::deps`]: `site.yaml` (with `--base-url` applied),
@@ -97,10 +98,17 @@ impl Cache {
     }
 }
 
+/// The folder of the caches, beside the output folder.
+pub const DIR: &str = ".hyoka-cache";
+
 /// Where the cache of the output folder `target` (links resolved) lives.
 pub fn path_for(target: &Path) -> Option<PathBuf> {
     let name = target.file_name()?.to_string_lossy().into_owned();
-    Some(target.with_file_name(format!(".{name}.hyoka-cache")))
+    if name == DIR {
+        // The cache would be inside the output.
+        return None;
+    }
+    Some(target.parent()?.join(DIR).join(format!("{name}.cache")))
 }
 
 /// The identity of this binary: its version, and the path, size and
@@ -178,6 +186,9 @@ pub fn write(path: &Path, identity: Hash, cache: &Cache) -> io::Result<()> {
     tmp.push(format!(".tmp-{}", std::process::id()));
     let tmp = PathBuf::from(tmp);
     let result = (|| {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
         let mut f = fs::File::create(&tmp)?;
         f.write_all(MAGIC)?;
         f.write_all(&identity.to_le_bytes())?;
@@ -251,7 +262,7 @@ mod tests {
     #[test]
     fn round_trip_and_rejections() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join(".out.hyoka-cache");
+        let p = dir.path().join(DIR).join("out.cache");
         assert!(matches!(read(&p, 1), Ok(None)));
         write(&p, 1, &sample()).unwrap();
         let back = read(&p, 1).unwrap().unwrap();
@@ -274,7 +285,7 @@ mod tests {
         fs::write(&p, b"hello").unwrap();
         assert!(read(&p, 1).unwrap_err().0.contains("形式"));
         // No temporary file is left behind.
-        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        let left: Vec<_> = fs::read_dir(dir.path().join(DIR)).unwrap().collect();
         assert_eq!(left.len(), 1);
     }
 
@@ -282,7 +293,7 @@ mod tests {
     fn path_beside_the_output() {
         assert_eq!(
             path_for(Path::new("/a/b/output")),
-            Some(PathBuf::from("/a/b/.output.hyoka-cache"))
+            Some(PathBuf::from("/a/b/.hyoka-cache/output.cache"))
         );
     }
 }
