@@ -106,6 +106,10 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
         _ => None,
     };
     timings.phase("cache-read", t);
+    let mut data = match (&place, identity) {
+        (Some(p), Some(_)) => cache::DataWriter::file(p),
+        _ => cache::DataWriter::memory(),
+    };
     let (made, new_cache) = pipeline::build_cached(
         &o.content,
         &theme,
@@ -113,6 +117,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
         &stage,
         timings,
         previous.as_ref(),
+        &mut data,
     )
     .map_err(Stop::Failed)?;
     if made.unchanged {
@@ -141,7 +146,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
     if let (Some(p), Some(id), Some(mut c)) = (&place, identity, new_cache) {
         let t = Instant::now();
         c.outputs = outputs;
-        if let Err(e) = cache::write(p, id, &c) {
+        if let Err(e) = data.finish().and_then(|d| cache::write(p, id, &c, d)) {
             warnings.push(format!(
                 "ビルドのキャッシュ {} を書けませんでした（{e}）\n  = ヒント: サイトは書き出しました。次のビルドはすべての事業を作り直します",
                 p.display()

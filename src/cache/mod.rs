@@ -11,10 +11,12 @@
 //!   `departments.yaml`, every `_series.yaml`, the free pages, the synonyms,
 //!   the whole theme including a user theme, and whether the search index
 //!   is made). When it differs, nothing of the cache is used;
-//! - per project file ([`Entry`]): the hash of its bytes, the slim copy the
-//!   list pages need, its rows of the combined data files that are in none
-//!   of its own files, its search document, and the stamp (size, time,
-//!   hash) of each of its own output files (page, JSON, CSV);
+//! - per project file ([`Entry`]): the hash of its bytes and the stamp
+//!   (size, time, hash) of each of its own output files (page, JSON, CSV);
+//!   and, in a second file `<output name>.data` read only when projects
+//!   are reused, its [`Payload`]: the slim copy the list pages need, its
+//!   rows of the combined data files that are in none of its own files,
+//!   and its search document;
 //! - the stamp of every file of the output, to tell that a build with
 //!   unchanged inputs has nothing to do.
 //!
@@ -63,24 +65,48 @@ const MAGIC: &[u8; 16] = b"hyoka-cache v1\n\0";
 /// Magic, identity, body length, body hash.
 const HEAD: usize = 16 + 16 + 8 + 8;
 
-/// What the cache keeps of one project file.
+/// What the cache keeps of one project file in the index.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     /// Path relative to the content folder, `/`-separated.
     pub file: String,
     /// Hash of the file's bytes.
     pub hash: Hash,
-    /// The slim project.
-    pub project: Project,
     /// Its own output files, with their stamps.
     pub files: Vec<(String, Stamp)>,
+    /// Where its [`Payload`] starts in the data file.
+    pub at: u64,
+    /// Length of the payload.
+    pub len: u64,
+    /// [`hash64`] of the payload.
+    pub check: u64,
+}
+
+/// What the cache keeps of one project in the data file, read only for
+/// the projects that are reused.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Payload {
+    /// The slim project.
+    pub project: Project,
     /// Its rows of the combined data files found in none of its files.
     pub extra: Extra,
     /// Its search document, when the index was made.
     pub search: Option<search::Doc>,
 }
 
-/// The cache of one output.
+/// [`Payload`] by reference, serialized the same way.
+#[derive(Serialize)]
+pub struct PayloadRef<'a> {
+    /// The slim project.
+    pub project: &'a Project,
+    /// Its rows.
+    pub extra: &'a Extra,
+    /// Its search document.
+    pub search: Option<&'a search::Doc>,
+}
+
+/// The cache of one output: the index (read on every build) and, apart,
+/// the payloads (read only when a project is reused).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Cache {
     /// Hash of everything but the project files (see the module docs).
@@ -89,6 +115,14 @@ pub struct Cache {
     pub entries: Vec<Entry>,
     /// Every file of the output, by path, with its stamp (empty in memory).
     pub outputs: Vec<(String, Stamp)>,
+    /// Length of the data file.
+    pub data_len: u64,
+    /// The data file, once read (or given, in memory).
+    #[serde(skip)]
+    data: std::sync::OnceLock<Vec<u8>>,
+    /// Where to read it from.
+    #[serde(skip)]
+    data_path: Option<PathBuf>,
 }
 
 impl Cache {
@@ -96,6 +130,144 @@ impl Cache {
     pub fn index(&self) -> HashMap<&str, &Entry> {
         self.entries.iter().map(|e| (e.file.as_str(), e)).collect()
     }
+
+    /// A cache kept in memory with its payloads `data`.
+    pub fn with_data(mut self, data: Vec<u8>) -> Cache {
+        self.data_len = data.len() as u64;
+        self.data = std::sync::OnceLock::from(data);
+        self
+    }
+
+    /// The payload of `e` and its bytes, when the data file holds it
+    /// intact (read on first use; `None` when unreadable or changed).
+    pub fn payload(&self, e: &Entry) -> Option<(Payload, &[u8])> {
+        let data = self.data.get_or_init(|| {
+            let d = self
+                .data_path
+                .as_ref()
+                .and_then(|p| fs::read(p).ok())
+                .unwrap_or_default();
+            if d.len() as u64 == self.data_len {
+                d
+            } else {
+                Vec::new()
+            }
+        });
+        let at = usize::try_from(e.at).ok()?;
+        let end = at.checked_add(usize::try_from(e.len).ok()?)?;
+        let bytes = data.get(at..end)?;
+        if hash64(bytes) != e.check {
+            return None;
+        }
+        Some((postcard::from_bytes(bytes).ok()?, bytes))
+    }
+}
+
+/// Where the payloads of a build go: a temporary file beside the cache
+/// (renamed into place by [`write`]) or memory.
+pub struct DataWriter {
+    out: Option<io::BufWriter<fs::File>>,
+    mem: Vec<u8>,
+    tmp: Option<PathBuf>,
+    at: u64,
+    failed: Option<io::Error>,
+}
+
+impl DataWriter {
+    /// Payloads in memory (`hyoka serve`).
+    pub fn memory() -> Self {
+        DataWriter {
+            out: None,
+            mem: Vec::new(),
+            tmp: None,
+            at: 0,
+            failed: None,
+        }
+    }
+
+    /// Payloads for the cache at `cache` (the index's path).
+    pub fn file(cache: &Path) -> Self {
+        let tmp = temp(&data_path(cache));
+        let out = cache
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::File::create(&tmp));
+        let mut w = DataWriter::memory();
+        match out {
+            Ok(f) => {
+                w.out = Some(io::BufWriter::with_capacity(256 * 1024, f));
+                w.tmp = Some(tmp);
+            }
+            Err(e) => w.failed = Some(e),
+        }
+        w
+    }
+
+    /// Appends one payload's bytes; returns (offset, length, hash).
+    pub fn append(&mut self, bytes: &[u8]) -> (u64, u64, u64) {
+        let at = self.at;
+        if self.failed.is_none() {
+            let r = match &mut self.out {
+                Some(f) => f.write_all(bytes),
+                None => {
+                    self.mem.extend_from_slice(bytes);
+                    Ok(())
+                }
+            };
+            if let Err(e) = r {
+                self.failed = Some(e);
+            }
+        }
+        self.at += bytes.len() as u64;
+        (at, bytes.len() as u64, hash64(bytes))
+    }
+
+    /// Ends the payloads: the bytes in memory, or the temporary file.
+    pub fn finish(mut self) -> io::Result<Written> {
+        if let Some(e) = self.failed.take() {
+            self.discard();
+            return Err(e);
+        }
+        match self.out.take() {
+            Some(f) => {
+                f.into_inner().map_err(|e| e.into_error())?;
+                let tmp = self.tmp.take().unwrap_or_default();
+                Ok(Written::File(tmp, self.at))
+            }
+            None => Ok(Written::Memory(std::mem::take(&mut self.mem))),
+        }
+    }
+
+    fn discard(&mut self) {
+        self.out = None;
+        if let Some(t) = self.tmp.take() {
+            let _ = fs::remove_file(t);
+        }
+    }
+}
+
+impl Drop for DataWriter {
+    fn drop(&mut self) {
+        self.discard();
+    }
+}
+
+/// The payloads a build wrote.
+pub enum Written {
+    /// In memory.
+    Memory(Vec<u8>),
+    /// In a temporary file of that many bytes.
+    File(PathBuf, u64),
+}
+
+fn data_path(cache: &Path) -> PathBuf {
+    cache.with_extension("data")
+}
+
+fn temp(path: &Path) -> PathBuf {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    PathBuf::from(tmp)
 }
 
 /// The folder of the caches, beside the output folder.
@@ -149,12 +321,17 @@ pub fn read(path: &Path, identity: Hash) -> Result<Option<Cache>, Ignored> {
             )))
         }
     };
-    decode(&bytes, identity).map(Some).map_err(|why| {
-        Ignored(format!(
-            "ビルドのキャッシュ {} は{why}ため使いません。すべての事業を作り直します",
-            path.display()
-        ))
-    })
+    decode(&bytes, identity)
+        .map(|mut c| {
+            c.data_path = Some(data_path(path));
+            Some(c)
+        })
+        .map_err(|why| {
+            Ignored(format!(
+                "ビルドのキャッシュ {} は{why}ため使いません。すべての事業を作り直します",
+                path.display()
+            ))
+        })
 }
 
 /// The cache in `bytes`, or why not (the middle of a sentence).
@@ -178,13 +355,32 @@ fn decode(bytes: &[u8], identity: Hash) -> Result<Cache, &'static str> {
     postcard::from_bytes(body).map_err(|_| "壊れている")
 }
 
-/// Writes `cache` for the binary `identity` to `path`: a temporary file
-/// beside it, renamed over it.
-pub fn write(path: &Path, identity: Hash, cache: &Cache) -> io::Result<()> {
-    let body = postcard::to_stdvec(cache).map_err(io::Error::other)?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp-{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
+/// Writes `cache` for the binary `identity` to `path`, with the payloads
+/// `data` beside it (`<name>.data`, renamed into place first; an entry
+/// whose payload does not match its hash is not used), each through a
+/// temporary file renamed over the old one.
+pub fn write(path: &Path, identity: Hash, cache: &Cache, data: Written) -> io::Result<()> {
+    let (tmp_data, len) = match data {
+        Written::File(p, n) => (p, n),
+        Written::Memory(m) => {
+            let t = temp(&data_path(path));
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::write(&t, &m)?;
+            (t, m.len() as u64)
+        }
+    };
+    if let Err(e) = fs::rename(&tmp_data, data_path(path)) {
+        let _ = fs::remove_file(&tmp_data);
+        return Err(e);
+    }
+    let body = postcard::to_stdvec(&Cache {
+        data_len: len,
+        ..cache.clone()
+    })
+    .map_err(io::Error::other)?;
+    let tmp = temp(path);
     let result = (|| {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)?;
@@ -256,6 +452,7 @@ mod tests {
                     hash: 5,
                 },
             )],
+            ..Cache::default()
         }
     }
 
@@ -264,10 +461,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(DIR).join("out.cache");
         assert!(matches!(read(&p, 1), Ok(None)));
-        write(&p, 1, &sample()).unwrap();
+        write(&p, 1, &sample(), Written::Memory(b"abc".to_vec())).unwrap();
         let back = read(&p, 1).unwrap().unwrap();
         assert_eq!(back.deps, 7);
         assert_eq!(back.outputs, sample().outputs);
+        assert_eq!(back.data_len, 3);
         // Another binary.
         let e = read(&p, 2).unwrap_err();
         assert!(e.0.contains("別の版"), "{e:?}");
@@ -284,9 +482,9 @@ mod tests {
         // Not a cache at all.
         fs::write(&p, b"hello").unwrap();
         assert!(read(&p, 1).unwrap_err().0.contains("形式"));
-        // No temporary file is left behind.
+        // No temporary file is left behind: the index and the data.
         let left: Vec<_> = fs::read_dir(dir.path().join(DIR)).unwrap().collect();
-        assert_eq!(left.len(), 1);
+        assert_eq!(left.len(), 2);
     }
 
     #[test]

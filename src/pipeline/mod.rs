@@ -103,7 +103,9 @@ struct Emit<'a> {
 struct Caching<'a> {
     /// Hash of the inputs besides the project files.
     deps: Hash,
-    /// The previous build's entries by file, when its inputs were the same.
+    /// The previous build's cache, when its inputs were the same.
+    previous: Option<&'a Cache>,
+    /// Its entries by file.
     index: HashMap<&'a str, &'a cache::Entry>,
     /// Per series, per project file: its path relative to the content
     /// folder and the hash of its bytes (`None` when unreadable).
@@ -129,6 +131,8 @@ struct Emitted {
     search: Option<(search::Doc, search::Grams)>,
     files: Option<Vec<(String, Stamp)>>,
     hash: Option<Hash>,
+    /// The cached payload's bytes, when reused.
+    blob: Option<Vec<u8>>,
 }
 
 impl Emit<'_> {
@@ -141,7 +145,8 @@ impl Emit<'_> {
         let (rel, hash) = c.files.get(s)?.get(i)?;
         let hash = (*hash)?;
         let entry = c.index.get(rel.as_str()).filter(|e| e.hash == hash)?;
-        if entry.search.is_some() != self.search {
+        let (payload, blob) = c.previous?.payload(entry)?;
+        if payload.search.is_some() != self.search {
             return None;
         }
         let mut done: Vec<(String, Stamp)> = Vec::with_capacity(entry.files.len());
@@ -159,19 +164,18 @@ impl Emit<'_> {
                 }
             }
         }
-        let p = &entry.project;
+        let cache::Payload {
+            project: p,
+            extra,
+            search: doc,
+        } = payload;
         let data = match export::project_files(&p.id).as_slice() {
             [json, csv] => {
                 let json = self.sink.read(json).ok();
                 let csv = self.sink.read(csv).ok();
                 json.zip(csv).and_then(|(json, csv)| {
-                    self.exporter.reassemble(
-                        &p.id,
-                        &p.doc.department,
-                        json,
-                        csv,
-                        entry.extra.clone(),
-                    )
+                    self.exporter
+                        .reassemble(&p.id, &p.doc.department, json, csv, extra)
                 })
             }
             _ => None,
@@ -182,18 +186,19 @@ impl Emit<'_> {
         };
         Timings::add(&t.reuse, start.elapsed());
         let start = Instant::now();
-        let search = entry.search.clone().map(|d| {
+        let search = doc.map(|d| {
             let g = search::Grams::of(&d.normalized_fields());
             (d, g)
         });
         Timings::add(&t.search, start.elapsed());
         Some((
-            p.clone(),
+            p,
             Emitted {
                 data,
                 search,
                 files: Some(done),
                 hash: Some(hash),
+                blob: Some(blob.to_vec()),
             },
         ))
     }
@@ -237,6 +242,7 @@ impl Emit<'_> {
                 .map(|(p, st)| st.map(|st| (p, st)))
                 .collect(),
             hash,
+            blob: None,
         })
     }
 }
@@ -302,12 +308,14 @@ struct Pass {
     diags: Diagnostics,
 }
 
-/// What the cache keeps of a built project besides the slim copy.
+/// What the cache's index keeps of a built project (its payload is in the
+/// data file at `at`, `len` bytes hashing to `check`).
 struct Record {
     hash: Hash,
     files: Vec<(String, Stamp)>,
-    extra: export::Extra,
-    search: Option<search::Doc>,
+    at: u64,
+    len: u64,
+    check: u64,
 }
 
 /// Loads every project, chunk by chunk in parallel; in `Build` mode also
@@ -319,6 +327,7 @@ fn project_pass<'a>(
     mode: &Mode,
     streams: Option<&mut Streams<'a>>,
     index: Option<&mut search::Indexer<'a>>,
+    data: Option<&mut cache::DataWriter>,
     t: &Timings,
 ) -> Result<Pass, Failure> {
     let failed = AtomicBool::new(false);
@@ -326,6 +335,7 @@ fn project_pass<'a>(
         source,
         streams,
         index,
+        data,
         ids: Ids::default(),
         failed: &failed,
         t,
@@ -415,6 +425,7 @@ struct Merger<'s, 'a> {
     source: &'s Source<'s>,
     streams: Option<&'s mut Streams<'a>>,
     index: Option<&'s mut search::Indexer<'a>>,
+    data: Option<&'s mut cache::DataWriter>,
     ids: Ids,
     failed: &'s AtomicBool,
     t: &'s Timings,
@@ -450,13 +461,28 @@ impl Merger<'_, '_> {
                         }
                         doc = Some(d);
                     }
-                    if let (Some(hash), Some(files)) = (em.hash, em.files) {
-                        record = Some(Record {
-                            hash,
-                            files,
-                            extra: em.data.extra(),
-                            search: doc,
-                        });
+                    if let (Some(hash), Some(files), Some(w)) =
+                        (em.hash, em.files, self.data.as_deref_mut())
+                    {
+                        let blob = match em.blob {
+                            Some(b) => Some(b),
+                            None => postcard::to_stdvec(&cache::PayloadRef {
+                                project: &p,
+                                extra: &em.data.extra(),
+                                search: doc.as_ref(),
+                            })
+                            .ok(),
+                        };
+                        if let Some(blob) = blob {
+                            let (at, len, check) = w.append(&blob);
+                            record = Some(Record {
+                                hash,
+                                files,
+                                at,
+                                len,
+                                check,
+                            });
+                        }
                     }
                 }
                 Some(Err(Failure::Content(d))) => self.pass.diags.0.extend(d.0),
@@ -485,9 +511,13 @@ fn run(
     mut diags: Diagnostics,
     theme: &Theme,
     sink: &dyn Sink,
-    caching: Option<&Caching>,
+    cached: Option<(&Caching, &mut cache::DataWriter)>,
     t: &mut Timings,
 ) -> Result<(usize, Option<Cache>), Failure> {
+    let (caching, data) = match cached {
+        Some((c, d)) => (Some(c), Some(d)),
+        None => (None, None),
+    };
     let start = Instant::now();
     let renderer = match &cx {
         Some(cx) => match Renderer::new(cx, theme) {
@@ -527,7 +557,7 @@ fn run(
         projects,
         records,
         diags: found,
-    } = project_pass(source, &mode, streams.as_mut(), index.as_mut(), t)?;
+    } = project_pass(source, &mode, streams.as_mut(), index.as_mut(), data, t)?;
     t.phase("projects", start);
     diags.0.extend(found.0);
     let (Some(mut cx), Some(renderer), Some(streams), true) =
@@ -564,35 +594,34 @@ fn run(
         sink.put(&f.path, &f.bytes)?;
     }
     t.phase("aggregate-pages", start);
-    let cache = caching.and_then(|c| new_cache(c.deps, cx, records));
+    let cache = caching.and_then(|c| new_cache(c.deps, &cx, records));
     Ok((count, cache))
 }
 
 /// The cache of a build of `cx` (slim projects) whose projects left
 /// `records`; `None` when one of them left none.
-fn new_cache(deps: Hash, cx: Content, records: Vec<Vec<Option<Record>>>) -> Option<Cache> {
+fn new_cache(deps: Hash, cx: &Content, records: Vec<Vec<Option<Record>>>) -> Option<Cache> {
     let mut entries = Vec::with_capacity(cx.project_count());
-    for (series, recs) in cx.series.into_iter().zip(records) {
+    for (series, recs) in cx.series.iter().zip(records) {
         if series.projects.len() != recs.len() {
             return None;
         }
-        for (p, r) in series.projects.into_iter().zip(recs) {
+        for (p, r) in series.projects.iter().zip(recs) {
             let r = r?;
             entries.push(cache::Entry {
                 file: p.file.clone(),
                 hash: r.hash,
-                project: p,
                 files: r.files,
-                extra: r.extra,
-                search: r.search,
+                at: r.at,
+                len: r.len,
+                check: r.check,
             });
         }
     }
-    Some(Cache {
-        deps,
-        entries,
-        outputs: Vec::new(),
-    })
+    let mut c = Cache::default();
+    c.deps = deps;
+    c.entries = entries;
+    Some(c)
 }
 
 /// Hash of everything the pages depend on besides the project files (see
@@ -660,14 +689,15 @@ pub fn build(
     sink: &dyn Sink,
     t: &mut Timings,
 ) -> Result<Made, Failure> {
-    build_with(root, theme, base_url, sink, t, None).map(|(m, _)| m)
+    build_with(root, theme, base_url, sink, t, None, None).map(|(m, _)| m)
 }
 
 /// [`build`] with the build cache: `previous` is the cache of the build
 /// whose output `sink` can reuse files of, if any. When the inputs are
 /// that build's and `sink` finds its output intact, nothing is written
 /// ([`Made::unchanged`]) and no new cache is returned; otherwise the new
-/// cache describes what was written (its `outputs` left for the caller).
+/// cache describes what was written (its `outputs` left for the caller),
+/// its payloads having gone to `data`.
 pub fn build_cached(
     root: &Path,
     theme: &Theme,
@@ -675,8 +705,9 @@ pub fn build_cached(
     sink: &dyn Sink,
     t: &mut Timings,
     previous: Option<&Cache>,
+    data: &mut cache::DataWriter,
 ) -> Result<(Made, Option<Cache>), Failure> {
-    build_with(root, theme, base_url, sink, t, Some(previous))
+    build_with(root, theme, base_url, sink, t, Some(previous), Some(data))
 }
 
 fn build_with(
@@ -686,6 +717,7 @@ fn build_with(
     sink: &dyn Sink,
     t: &mut Timings,
     previous: Option<Option<&Cache>>,
+    data: Option<&mut cache::DataWriter>,
 ) -> Result<(Made, Option<Cache>), Failure> {
     let start = Instant::now();
     let mut diags = Diagnostics::default();
@@ -704,6 +736,7 @@ fn build_with(
     let previous = previous.flatten();
     let caching = deps.map(|deps| Caching {
         deps,
+        previous: previous.filter(|p| p.deps == deps),
         index: previous
             .filter(|p| p.deps == deps)
             .map(Cache::index)
@@ -732,7 +765,7 @@ fn build_with(
         diags,
         theme,
         sink,
-        caching.as_ref(),
+        caching.as_ref().zip(data),
         t,
     )?;
     Ok((
@@ -794,7 +827,7 @@ fn check_folder(root: &Path, mode: &Mode) -> Result<(Content, Pass), Diagnostics
         root,
         skeleton: &skeleton,
     };
-    let mut pass = match project_pass(&source, mode, None, None, &Timings::default()) {
+    let mut pass = match project_pass(&source, mode, None, None, None, &Timings::default()) {
         Ok(p) => p,
         Err(Failure::Content(d)) => return Err(d.sorted()),
         Err(Failure::Io(e)) => {

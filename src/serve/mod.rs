@@ -148,6 +148,7 @@ fn rebuild(
     let snippet = reload_snippet(generation);
     let result = Theme::load(theme).and_then(|t| {
         let sink = Memory::with_previous(previous);
+        let mut data = crate::cache::DataWriter::memory();
         crate::pipeline::build_cached(
             content,
             &t,
@@ -155,8 +156,15 @@ fn rebuild(
             &sink,
             &mut Timings::default(),
             cache.as_ref(),
+            &mut data,
         )
-        .map(|(_, new)| (sink.into_files(), new))
+        .map(|(_, new)| {
+            let new = match (new, data.finish()) {
+                (Some(c), Ok(crate::cache::Written::Memory(m))) => Some(c.with_data(m)),
+                _ => None,
+            };
+            (sink.into_files(), new)
+        })
         .map_err(crate::pipeline::Failure::into_diagnostics)
     });
     match result {
