@@ -50,7 +50,7 @@ for N in "$@"; do
   echo "== N=$N, $K corpus  ($(du -sh "$C" | cut -f1), generated in $(echo "$(date +%s.%N) - $t0" | bc) s)"
   : >"$WORK/hy.$N"; : >"$WORK/hu.$N"
   for r in $(seq 1 "$RUNS"); do
-    rm -rf "$WORK/out-hyoka" "$WORK/out-hugo"
+    rm -rf "$WORK/out-hyoka" "$WORK/out-hugo" "$WORK/.hyoka-cache"
     /usr/bin/time -v -o "$WORK/time" "$HYOKA" -v build --content "$C" --output "$WORK/out-hyoka" \
       2>"$WORK/stages.$N.$r" >/dev/null
     read -r w m < <(parse_time "$WORK/time"); echo "$w $m" >>"$WORK/hy.$N"
@@ -72,22 +72,29 @@ for N in "$@"; do
               for (a=1;a<=n;a++) x[a]=v[s,a];
               for (a=1;a<=n;a++) for (b=a+1;b<=n;b++) if (x[b]<x[a]) { t=x[a]; x[a]=x[b]; x[b]=t }
               m=(n%2)?x[(n+1)/2]:(x[n/2]+x[n/2+1])/2; printf "    %-20s %10.1f\n", s, m } }'
-  # Rebuilds into the existing output: nothing changed, then one project
-  # file changed; the second output must equal a clean build of the same
-  # content byte for byte.
-  /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"
-  read -r w m < <(parse_time "$WORK/time")
-  printf '  rebuild, nothing changed:  %8.3f s   peak RSS %8.1f MB\n' "$w" "$(echo "$m/1024" | bc -l)"
+  # Rebuilds into the existing output with the build cache (.hyoka-cache/
+  # beside it): nothing changed, one project file changed, a department
+  # renamed; each output must equal a --no-cache clean build byte for byte.
+  # Ratios are against the median clean wall time above.
+  rebuild() {  # label
+    /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"
+    read -r w m < <(parse_time "$WORK/time")
+    printf '  rebuild, %-20s %8.3f s  = %5.3f x clean   peak RSS %8.1f MB\n' "$1:" "$w" \
+      "$(echo "$w/$hyw" | bc -l)" "$(echo "$m/1024" | bc -l)"
+    rm -rf "$WORK/out-clean"
+    "$HYOKA" -q build --no-cache --content "$C" --output "$WORK/out-clean"
+    if diff -r "$WORK/out-hyoka" "$WORK/out-clean" >/dev/null; then
+      echo "    byte-identical to a clean build"
+    else
+      echo "    rebuilt output DIFFERS from a clean build" >&2; exit 1
+    fi
+  }
+  "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"   # writes the cache
+  rebuild "nothing changed"
   one=$(find "$C" -name 'jigyo-*.yaml' | sort | sed -n 1p)
   sed -i 's/^name: "\(.*\)"$/name: "\1（改）"/' "$one"
-  /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out-hyoka"
-  read -r w m < <(parse_time "$WORK/time")
-  printf '  rebuild, one file changed: %8.3f s   peak RSS %8.1f MB\n' "$w" "$(echo "$m/1024" | bc -l)"
-  "$HYOKA" -q build --content "$C" --output "$WORK/out-clean"
-  if diff -rq "$WORK/out-hyoka" "$WORK/out-clean" >/dev/null; then
-    echo "  rebuilt output is byte-identical to a clean build"
-  else
-    echo "  rebuilt output DIFFERS from a clean build" >&2; exit 1
-  fi
-  rm -rf "$C" "$H" "$WORK/out-hyoka" "$WORK/out-hugo" "$WORK/out-clean"
+  rebuild "one file changed"
+  sed -i '0,/^\( *- name: \)\(.*\)$/s//\1\2（新）/' "$C/departments.yaml"
+  rebuild "department renamed"
+  rm -rf "$C" "$H" "$WORK/out-hyoka" "$WORK/out-hugo" "$WORK/out-clean" "$WORK/.hyoka-cache"
 done

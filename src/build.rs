@@ -1,10 +1,19 @@
 //! `hyoka build`: runs the [`crate::pipeline`] into a staging folder and
 //! swaps it in; prints timings and the result.
+//!
+//! With the build cache ([`crate::cache`], unless `--no-cache`): the cache
+//! beside the output is read first (a bad one is ignored with a warning),
+//! unchanged projects are taken from the previous output, and the new cache
+//! is written only once the new output is in place (a failure to write it
+//! is a warning, never a failed build). When nothing changed and the output
+//! is intact, nothing is written at all. `--no-cache` ignores the old cache
+//! and builds everything, then writes a fresh cache.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use crate::cache;
 use crate::output::{Commit, CommitError, Refusal, Staging};
 use crate::pipeline::{self, Failure, Timings};
 use crate::report::{print_diags, Format, EXIT_CONTENT, EXIT_IO, EXIT_USAGE};
@@ -25,6 +34,8 @@ pub struct Options {
     pub quiet: bool,
     /// Per-stage timings.
     pub verbose: bool,
+    /// Build everything, ignoring the cache (a fresh one is still written).
+    pub no_cache: bool,
 }
 
 /// Why a build stopped.
@@ -53,6 +64,10 @@ pub struct Built {
     pub cleaned: Vec<PathBuf>,
     /// Whether `data/catalog.json` was written (only with a base URL).
     pub catalog: bool,
+    /// Nothing had changed: the previous output was left as it was.
+    pub unchanged: bool,
+    /// Warnings about the cache (`warning: ` lines, without the prefix).
+    pub warnings: Vec<String>,
 }
 
 /// Builds `o.content` into `o.output`. On any failure the previous output
@@ -65,18 +80,88 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
     }
     let mut stage = Staging::new(&o.output, &protected).map_err(Stop::Refused)?;
     let cleaned = std::mem::take(&mut stage.cleaned);
-    let made = pipeline::build(&o.content, &theme, o.base_url.as_deref(), &stage, timings)
-        .map_err(Stop::Failed)?;
+    let mut warnings = Vec::new();
+    let t = Instant::now();
+    let place = cache::path_for(stage.target());
+    let identity = match cache::identity() {
+        Ok(id) => Some(id),
+        Err(e) => {
+            warnings.push(format!(
+                "hyoka の実行ファイルを読めないため、ビルドのキャッシュを使いません（{e}）\n  = ヒント: すべての事業を毎回作り直します。結果は変わりません"
+            ));
+            None
+        }
+    };
+    let previous = match (&place, identity) {
+        (Some(p), Some(id)) if !o.no_cache => match cache::read(p, id) {
+            Ok(c) => c,
+            Err(why) => {
+                warnings.push(format!(
+                    "{}\n  = ヒント: 次のビルドで新しいキャッシュを書きます。続くようなら --no-cache を付けてビルドしてください",
+                    why.0
+                ));
+                None
+            }
+        },
+        _ => None,
+    };
+    timings.phase("cache-read", t);
+    let mut data = match (&place, identity) {
+        (Some(p), Some(_)) => cache::DataWriter::file(p),
+        _ => cache::DataWriter::memory(),
+    };
+    let (made, new_cache) = pipeline::build_cached(
+        &o.content,
+        &theme,
+        o.base_url.as_deref(),
+        &stage,
+        timings,
+        previous.as_ref(),
+        &mut data,
+    )
+    .map_err(Stop::Failed)?;
+    if made.unchanged {
+        let target = stage.target().to_path_buf();
+        let catalog = target.join("data/catalog.json").is_file();
+        // The empty staging folder is removed; the output stays as it is.
+        drop(stage);
+        return Ok(Built {
+            projects: made.projects,
+            has_base_url: made.has_base_url,
+            commit: Commit {
+                target,
+                old_left: None,
+            },
+            cleaned,
+            catalog,
+            unchanged: true,
+            warnings,
+        });
+    }
     let catalog = stage.has("data/catalog.json");
+    let outputs = stage.written();
     let t = Instant::now();
     let commit = stage.commit().map_err(Stop::Swap)?;
     timings.phase("swap", t);
+    if let (Some(p), Some(id), Some(mut c)) = (&place, identity, new_cache) {
+        let t = Instant::now();
+        c.outputs = outputs;
+        if let Err(e) = data.finish().and_then(|d| cache::write(p, id, &c, d)) {
+            warnings.push(format!(
+                "ビルドのキャッシュ {} を書けませんでした（{e}）\n  = ヒント: サイトは書き出しました。次のビルドはすべての事業を作り直します",
+                p.display()
+            ));
+        }
+        timings.phase("cache-write", t);
+    }
     Ok(Built {
         projects: made.projects,
         has_base_url: made.has_base_url,
         commit,
         cleaned,
         catalog,
+        unchanged: false,
+        warnings,
     })
 }
 
@@ -96,6 +181,11 @@ pub fn run(o: &Options) -> ExitCode {
                         "中断したビルドの作業フォルダ {} を削除しました",
                         c.display()
                     );
+                }
+            }
+            if !o.quiet {
+                for w in &b.warnings {
+                    eprintln!("warning: {w}");
                 }
             }
             if let Some((old, e)) = &b.commit.old_left {

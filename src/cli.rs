@@ -56,6 +56,9 @@ pub enum Command {
         /// 公開URL（sitemap.xml、canonical・OGP、データカタログ catalog.json に使います）
         #[arg(long)]
         base_url: Option<String>,
+        /// ビルドのキャッシュ（出力先の隣の .hyoka-cache フォルダ）を使わず、すべての事業を作り直します（新しいキャッシュは書きます）
+        #[arg(long)]
+        no_cache: bool,
     },
     /// 手元でサイトを表示し、ファイルを保存するたびに自動で更新します
     ///
@@ -155,6 +158,7 @@ pub fn run() -> ExitCode {
             output,
             theme,
             base_url,
+            no_cache,
         } => crate::build::run(&crate::build::Options {
             content,
             output,
@@ -162,6 +166,7 @@ pub fn run() -> ExitCode {
             base_url,
             quiet: cli.quiet,
             verbose: cli.verbose,
+            no_cache,
         }),
         Command::Serve {
             content,

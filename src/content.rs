@@ -34,7 +34,7 @@ pub struct Series {
 }
 
 /// One project file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Project {
     /// File stem: unique across the site.
     pub id: String,

@@ -238,6 +238,11 @@ impl<'de> Deserialize<'de> for FiscalYear {
                 FiscalYear::parse(v).map_err(E::custom)
             }
         }
+        // Binary formats (the build cache) cannot ask for "any": they hold
+        // the year as the number it serializes to.
+        if !d.is_human_readable() {
+            return u16::deserialize(d).map(FiscalYear);
+        }
         d.deserialize_any(V)
     }
 }

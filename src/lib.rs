@@ -10,6 +10,7 @@
 
 pub mod aggregate;
 pub mod build;
+pub mod cache;
 pub mod charts;
 pub mod cli;
 pub mod content;

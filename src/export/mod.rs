@@ -126,20 +126,49 @@ pub struct ProjectData {
     sheet_rows: workbook::Rows,
 }
 
+/// The parts of a project's data found in none of its own files (the
+/// build cache keeps them; the rest is read back from the project's JSON
+/// and CSV files, see [`Exporter::reassemble`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Extra {
+    indicator_rows: Vec<u8>,
+    rating_rows: Vec<u8>,
+    sheet_rows: workbook::Rows,
+}
+
 impl ProjectData {
+    /// What [`Exporter::reassemble`] needs besides the project's files.
+    pub fn extra(&self) -> Extra {
+        Extra {
+            indicator_rows: self.indicator_rows.clone(),
+            rating_rows: self.rating_rows.clone(),
+            sheet_rows: self.sheet_rows.clone(),
+        }
+    }
+
     /// Writes `data/projects/<id>.json` and `.csv`.
     pub fn put(&self, sink: &dyn Sink) -> io::Result<()> {
+        self.put_stamped(sink).map(|_| ())
+    }
+
+    /// [`ProjectData::put`], returning each file's path and stamp.
+    pub fn put_stamped(
+        &self,
+        sink: &dyn Sink,
+    ) -> io::Result<Vec<(String, Option<crate::output::Stamp>)>> {
+        let mut out = Vec::with_capacity(2);
         for path in project_files(&self.id) {
-            if path.ends_with(".csv") {
-                sink.put(&path, &self.csv)?;
+            let stamp = if path.ends_with(".csv") {
+                sink.put_stamped(&path, &self.csv)?
             } else {
                 let mut j = Vec::with_capacity(self.json.len() + 1);
                 j.extend_from_slice(self.json.as_bytes());
                 j.push(b'\n');
-                sink.put(&path, &j)?;
-            }
+                sink.put_stamped(&path, &j)?
+            };
+            out.push((path, stamp));
         }
-        Ok(())
+        Ok(out)
     }
 }
 
@@ -152,6 +181,33 @@ impl Exporter {
             indicators: Head::new(tables::indicators_of(content, &[])),
             ratings: Head::new(tables::ratings_of(content, &[])),
         }
+    }
+
+    /// The data of project `id` of `department` again, from the bytes of
+    /// its `data/projects/<id>.json` and `.csv` as [`ProjectData::put`]
+    /// wrote them and its [`Extra`]; `None` when the files do not have that
+    /// shape.
+    pub fn reassemble(
+        &self,
+        id: &str,
+        department: &str,
+        json_file: Vec<u8>,
+        csv: Vec<u8>,
+        extra: Extra,
+    ) -> Option<ProjectData> {
+        let mut json = String::from_utf8(json_file).ok()?;
+        json.pop().filter(|c| *c == '\n')?;
+        let projects_rows = csv.strip_prefix(self.projects.csv.as_slice())?.to_vec();
+        Some(ProjectData {
+            id: id.to_string(),
+            department: department.to_string(),
+            json,
+            projects_rows,
+            indicator_rows: extra.indicator_rows,
+            rating_rows: extra.rating_rows,
+            csv,
+            sheet_rows: extra.sheet_rows,
+        })
     }
 
     /// The data of one project.

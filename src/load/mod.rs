@@ -313,6 +313,13 @@ pub fn load_project(
     })
 }
 
+/// The bytes of the project file `file` under `root`, read the one way the
+/// module docs describe (for the build cache's hash); `None` when it cannot
+/// be read (the load that follows reports why).
+pub fn project_bytes(root: &Path, file: &Path) -> Option<Vec<u8>> {
+    read_bytes(&Root::new(root), file).ok()
+}
+
 /// Checks the text of a project file that is not on disk yet (`hyoka
 /// import` writes YAML in memory and runs it through the same checks as
 /// [`load_project`]); `file` is where it would be written.

@@ -20,12 +20,62 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 /// Where a build's files go.
+///
+/// Besides `put` and `open`, a sink may let a build reuse the files of the
+/// previous one (the build cache, [`crate::cache`]): [`Sink::put_stamped`]
+/// says how to recognise a file again, [`Sink::reuse`] takes the previous
+/// output's file into this build when it is still as stamped. The defaults
+/// reuse nothing.
 pub trait Sink: Sync {
     /// Stores a whole file at the `/`-separated relative `path`.
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
     /// Opens a file to be written piece by piece.
     fn open(&self, path: &str) -> io::Result<Box<dyn Stream + '_>>;
+    /// [`Sink::put`], returning the file's stamp when the sink can reuse it
+    /// in a later build.
+    fn put_stamped(&self, path: &str, bytes: &[u8]) -> io::Result<Option<Stamp>> {
+        self.put(path, bytes).map(|()| None)
+    }
+    /// Takes the previous build's file `path` into this build when it is
+    /// still as `stamp` says; returns its stamp now, or `None` (nothing
+    /// done) when it is missing or changed.
+    fn reuse(&self, _path: &str, _stamp: &Stamp) -> io::Result<Option<Stamp>> {
+        Ok(None)
+    }
+    /// The bytes of a file this build holds (one it reused).
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("cannot read back {path}"),
+        ))
+    }
+    /// Removes a file this build holds (a reuse given up half way).
+    fn discard(&self, _path: &str) -> io::Result<()> {
+        Ok(())
+    }
+    /// Whether the previous build's output holds exactly `files` (paths
+    /// sorted, each as stamped) and nothing else, so that a build with the
+    /// same inputs has nothing to write.
+    fn unchanged(&self, _files: &[(String, Stamp)]) -> bool {
+        false
+    }
 }
+
+/// How a build recognises a file it wrote when it finds it again: size,
+/// modification time (nanoseconds since 1970; 0 in memory) and a hash of
+/// the bytes (0 in memory, where nothing but the build changes a file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    /// Bytes.
+    pub len: u64,
+    /// Modification time, in nanoseconds since 1970.
+    pub mtime: u64,
+    /// [`crate::cache::hash64`] of the bytes.
+    pub hash: u64,
+}
+
+/// The previous build's files, for [`Memory::with_previous`].
+pub type Previous = Box<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
 
 /// A file being written piece by piece.
 pub trait Stream: Write + Send {
@@ -34,12 +84,37 @@ pub trait Stream: Write + Send {
 }
 
 /// Keeps every file in memory.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Memory {
     files: Mutex<BTreeMap<String, Vec<u8>>>,
+    previous: Option<Previous>,
+}
+
+impl std::fmt::Debug for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memory")
+            .field("previous", &self.previous.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Memory {
+    /// An empty sink that can reuse the previous build's files, which
+    /// `previous` gives by path (`hyoka serve`).
+    pub fn with_previous(previous: Previous) -> Self {
+        Memory {
+            files: Mutex::default(),
+            previous: Some(previous),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+        match self.files.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        }
+    }
+
     /// The files, by path.
     pub fn into_files(self) -> Vec<OutFile> {
         let files = match self.files.into_inner() {
@@ -54,12 +129,17 @@ impl Memory {
 
     fn insert(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         safe_relative(path)?;
-        let mut m = match self.files.lock() {
-            Ok(m) => m,
-            Err(p) => p.into_inner(),
-        };
-        m.insert(path.to_string(), bytes);
+        self.lock().insert(path.to_string(), bytes);
         Ok(())
+    }
+}
+
+/// The stamp of a file in memory: its size only.
+fn memory_stamp(len: usize) -> Stamp {
+    Stamp {
+        len: len as u64,
+        mtime: 0,
+        hash: 0,
     }
 }
 
@@ -75,6 +155,35 @@ impl Sink for Memory {
             path: path.to_string(),
             buf: Vec::new(),
         }))
+    }
+
+    fn put_stamped(&self, path: &str, bytes: &[u8]) -> io::Result<Option<Stamp>> {
+        self.put(path, bytes)?;
+        Ok(Some(memory_stamp(bytes.len())))
+    }
+
+    fn reuse(&self, path: &str, stamp: &Stamp) -> io::Result<Option<Stamp>> {
+        let Some(bytes) = self.previous.as_ref().and_then(|p| p(path)) else {
+            return Ok(None);
+        };
+        if bytes.len() as u64 != stamp.len {
+            return Ok(None);
+        }
+        let s = memory_stamp(bytes.len());
+        self.insert(path, bytes)?;
+        Ok(Some(s))
+    }
+
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        self.lock()
+            .get(path)
+            .cloned()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+
+    fn discard(&self, path: &str) -> io::Result<()> {
+        self.lock().remove(path);
+        Ok(())
     }
 }
 
@@ -99,29 +208,6 @@ impl Stream for MemoryStream<'_> {
         let n = self.buf.len() as u64;
         self.sink.insert(&self.path, self.buf)?;
         Ok(n)
-    }
-}
-
-pub(crate) struct FileStream {
-    pub(crate) w: io::BufWriter<fs::File>,
-    pub(crate) n: u64,
-}
-
-impl Write for FileStream {
-    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        let k = self.w.write(b)?;
-        self.n += k as u64;
-        Ok(k)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.w.flush()
-    }
-}
-
-impl Stream for FileStream {
-    fn finish(mut self: Box<Self>) -> io::Result<u64> {
-        self.w.flush()?;
-        Ok(self.n)
     }
 }
 

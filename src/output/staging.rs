@@ -30,7 +30,7 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{safe_relative, FileStream, Sink, Stream};
+use super::{safe_relative, Sink, Stamp, Stream};
 
 /// The file that marks a folder as a hyoka output.
 pub const MARKER: &str = ".hyoka-output";
@@ -115,6 +115,11 @@ pub struct Staging {
     committed: bool,
     /// Leftovers of earlier, killed builds that were removed.
     pub cleaned: Vec<PathBuf>,
+    /// Whether the target is a previous output whose files may be reused
+    /// (it carried the marker when checked).
+    reusable: bool,
+    /// Every file written or reused so far, with its stamp.
+    written: Mutex<Vec<(String, Stamp)>>,
 }
 
 impl Staging {
@@ -149,6 +154,7 @@ impl Staging {
         if exists {
             check_replaceable(target, &real)?;
         }
+        let reusable = exists && has_marker(&real);
         let (parent, name) = match (real.parent(), real.file_name()) {
             (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
             _ => {
@@ -179,6 +185,8 @@ impl Staging {
             lock: None,
             committed: false,
             cleaned,
+            reusable,
+            written: Mutex::default(),
         };
         let mut marker = fs::File::create(s.stage.join(MARKER))?;
         marker.write_all(MARKER_TEXT.as_bytes())?;
@@ -199,6 +207,17 @@ impl Staging {
     /// output folder).
     pub fn has(&self, rel: &str) -> bool {
         self.stage.join(rel).is_file()
+    }
+
+    /// Every file this build holds, with its stamp, by path.
+    pub fn written(&self) -> Vec<(String, Stamp)> {
+        let mut w = lock(&self.written).clone();
+        w.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        w
+    }
+
+    fn record(&self, rel: &str, stamp: Stamp) {
+        lock(&self.written).push((rel.to_string(), stamp));
     }
 
     /// The destination of `rel` in the staging folder, its folder created.
@@ -277,15 +296,174 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        fs::write(self.dest(path)?, bytes)
+        self.put_stamped(path, bytes).map(|_| ())
     }
 
     fn open(&self, path: &str) -> io::Result<Box<dyn Stream + '_>> {
-        let f = fs::File::create(self.dest(path)?)?;
+        let dest = self.dest(path)?;
+        let f = fs::File::create(&dest)?;
         Ok(Box::new(FileStream {
             w: io::BufWriter::with_capacity(256 * 1024, f),
             n: 0,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+            rel: path.to_string(),
+            dest,
+            stage: self,
         }))
+    }
+
+    fn put_stamped(&self, path: &str, bytes: &[u8]) -> io::Result<Option<Stamp>> {
+        let dest = self.dest(path)?;
+        fs::write(&dest, bytes)?;
+        let stamp = stamp_of(&fs::symlink_metadata(&dest)?, crate::cache::hash64(bytes));
+        self.record(path, stamp);
+        Ok(Some(stamp))
+    }
+
+    /// Hard-links the previous output's file into the staging folder (a
+    /// copy where links fail). The file must be a regular file of the size
+    /// stamped; when its time differs (a cache restored by CI), its bytes
+    /// must have the stamped hash.
+    fn reuse(&self, path: &str, stamp: &Stamp) -> io::Result<Option<Stamp>> {
+        if !self.reusable {
+            return Ok(None);
+        }
+        let from = self.target.join(safe_relative(path)?);
+        let Ok(meta) = fs::symlink_metadata(&from) else {
+            return Ok(None);
+        };
+        if !meta.is_file() || meta.len() != stamp.len {
+            return Ok(None);
+        }
+        if stamp_of(&meta, stamp.hash) != *stamp {
+            let same = fs::read(&from).is_ok_and(|b| crate::cache::hash64(&b) == stamp.hash);
+            if !same {
+                return Ok(None);
+            }
+        }
+        let dest = self.dest(path)?;
+        if fs::hard_link(&from, &dest).is_err() {
+            fs::copy(&from, &dest)?;
+        }
+        let now = stamp_of(&fs::symlink_metadata(&dest)?, stamp.hash);
+        if now.len != stamp.len {
+            // Changed while it was linked: not the file that was checked.
+            fs::remove_file(&dest)?;
+            return Ok(None);
+        }
+        self.record(path, now);
+        Ok(Some(now))
+    }
+
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        fs::read(self.stage.join(safe_relative(path)?))
+    }
+
+    fn discard(&self, path: &str) -> io::Result<()> {
+        let rel = safe_relative(path)?;
+        lock(&self.written).retain(|(p, _)| p != path);
+        match fs::remove_file(self.stage.join(rel)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Every file stamped is in the target as stamped (size and time), and
+    /// the target holds no other file, folder or link besides the marker.
+    fn unchanged(&self, files: &[(String, Stamp)]) -> bool {
+        use rayon::prelude::*;
+        if !self.reusable {
+            return false;
+        }
+        let target = &self.target;
+        let as_stamped = files.par_iter().all(|(rel, st)| {
+            safe_relative(rel).is_ok_and(|r| {
+                fs::symlink_metadata(target.join(r))
+                    .is_ok_and(|m| m.is_file() && stamp_of(&m, st.hash) == *st)
+            })
+        });
+        if !as_stamped {
+            return false;
+        }
+        let mut dirs: HashSet<&str> = HashSet::new();
+        for (rel, _) in files {
+            let mut d = rel.as_str();
+            while let Some(i) = d.rfind('/') {
+                d = &d[..i];
+                if !dirs.insert(d) {
+                    break;
+                }
+            }
+        }
+        let (mut n_files, mut n_dirs) = (0usize, 0usize);
+        for e in walkdir::WalkDir::new(target).min_depth(1) {
+            let Ok(e) = e else { return false };
+            let t = e.file_type();
+            if t.is_dir() {
+                n_dirs += 1;
+            } else if t.is_file() {
+                if e.depth() == 1 && e.file_name() == MARKER {
+                    continue;
+                }
+                n_files += 1;
+            } else {
+                return false;
+            }
+        }
+        n_files == files.len() && n_dirs == dirs.len()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+/// The stamp of a file with metadata `meta` whose bytes hash to `hash`.
+fn stamp_of(meta: &fs::Metadata, hash: u64) -> Stamp {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    Stamp {
+        len: meta.len(),
+        mtime,
+        hash,
+    }
+}
+
+/// A file of the staging folder written piece by piece, hashed as it goes
+/// and stamped when finished.
+struct FileStream<'a> {
+    w: io::BufWriter<fs::File>,
+    n: u64,
+    hash: xxhash_rust::xxh3::Xxh3,
+    rel: String,
+    dest: PathBuf,
+    stage: &'a Staging,
+}
+
+impl Write for FileStream<'_> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        let k = self.w.write(b)?;
+        self.hash.update(&b[..k]);
+        self.n += k as u64;
+        Ok(k)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+impl Stream for FileStream<'_> {
+    fn finish(mut self: Box<Self>) -> io::Result<u64> {
+        self.w.flush()?;
+        let stamp = stamp_of(&fs::symlink_metadata(&self.dest)?, self.hash.digest());
+        self.stage.record(&self.rel, stamp);
+        Ok(self.n)
     }
 }
 

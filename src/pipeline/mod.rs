@@ -12,9 +12,16 @@
 //! → export (JSON record, CSV rows) → write; then, once: aggregate pages
 //! (series, departments, home, sitemap) and the rest of `data/`.
 //!
-//! Longer than most files (about 550 lines): the pass, its modes and the
-//! ordered merger are one streaming algorithm (`timings` is apart).
+//! With the build cache ([`crate::cache`], [`build_cached`]), a project
+//! file whose bytes and inputs are unchanged is not loaded or rendered: its
+//! files are taken from the previous output and its cached slim copy, rows
+//! and search document go on as a fresh project's would (see `reuse`).
+//!
+//! Longer than most files (about 700 lines): the pass, its modes, the
+//! cached path and the ordered merger are one streaming algorithm
+//! (`timings` is apart).
 
+use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,11 +29,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::{self, Cache, Hash};
 use crate::content::{Content, Project, Series};
 use crate::diag::Diagnostics;
 use crate::export::{self, Exporter, ProjectData, Streams};
 use crate::load::{self, Ids};
-use crate::output::{Memory, OutFile, Sink};
+use crate::output::{Memory, OutFile, Sink, Stamp};
 use crate::render::{self, DownloadView, RenderInput, Renderer};
 use crate::search;
 use crate::theme::Theme;
@@ -87,14 +95,123 @@ struct Emit<'a> {
     sink: &'a dyn Sink,
     /// Whether to make each project's search document.
     search: bool,
+    /// The build cache, when one is kept.
+    caching: Option<&'a Caching<'a>>,
 }
 
-/// A project's data files, and its search document when indexing.
-type Emitted = (ProjectData, Option<(search::Doc, search::Grams)>);
+/// The build cache as one build uses it.
+struct Caching<'a> {
+    /// Hash of the inputs besides the project files.
+    deps: Hash,
+    /// The previous build's cache, when its inputs were the same.
+    previous: Option<&'a Cache>,
+    /// Its entries by file.
+    index: HashMap<&'a str, &'a cache::Entry>,
+    /// Per series, per project file: its path relative to the content
+    /// folder and the hash of its bytes (`None` when unreadable).
+    files: Vec<Vec<(String, Option<Hash>)>>,
+}
+
+impl Caching<'_> {
+    /// The same project files with the same bytes as the previous build.
+    fn same_files(&self, previous: &Cache) -> bool {
+        let n: usize = self.files.iter().map(Vec::len).sum();
+        n == previous.entries.len()
+            && self.files.iter().flatten().all(|(rel, h)| {
+                h.is_some_and(|h| self.index.get(rel.as_str()).is_some_and(|e| e.hash == h))
+            })
+    }
+}
+
+/// What a project gives the serial merge: its data files, its search
+/// document when indexing, and for the cache its files' stamps and the
+/// hash of its source.
+struct Emitted {
+    data: ProjectData,
+    search: Option<(search::Doc, search::Grams)>,
+    files: Option<Vec<(String, Stamp)>>,
+    hash: Option<Hash>,
+    /// The cached payload's bytes, when reused.
+    blob: Option<Vec<u8>>,
+}
 
 impl Emit<'_> {
+    /// The previous build's files and cached data of project `i` of series
+    /// `s`, when its bytes are as cached and its files still as stamped;
+    /// `None` (nothing left behind) otherwise.
+    fn reuse(&self, s: usize, i: usize, t: &Timings) -> Option<(Project, Emitted)> {
+        let start = Instant::now();
+        let c = self.caching?;
+        let (rel, hash) = c.files.get(s)?.get(i)?;
+        let hash = (*hash)?;
+        let entry = c.index.get(rel.as_str()).filter(|e| e.hash == hash)?;
+        let (payload, blob) = c.previous?.payload(entry)?;
+        if payload.search.is_some() != self.search {
+            return None;
+        }
+        let mut done: Vec<(String, Stamp)> = Vec::with_capacity(entry.files.len());
+        let give_up = |done: &[(String, Stamp)]| {
+            for (path, _) in done {
+                let _ = self.sink.discard(path);
+            }
+        };
+        for (path, stamp) in &entry.files {
+            match self.sink.reuse(path, stamp) {
+                Ok(Some(now)) => done.push((path.clone(), now)),
+                _ => {
+                    give_up(&done);
+                    return None;
+                }
+            }
+        }
+        let cache::Payload {
+            project: p,
+            extra,
+            search: doc,
+        } = payload;
+        let data = match export::project_files(&p.id).as_slice() {
+            [json, csv] => {
+                let json = self.sink.read(json).ok();
+                let csv = self.sink.read(csv).ok();
+                json.zip(csv).and_then(|(json, csv)| {
+                    self.exporter
+                        .reassemble(&p.id, &p.doc.department, json, csv, extra)
+                })
+            }
+            _ => None,
+        };
+        let Some(data) = data else {
+            give_up(&done);
+            return None;
+        };
+        Timings::add(&t.reuse, start.elapsed());
+        let start = Instant::now();
+        let search = doc.map(|d| {
+            let g = search::Grams::of(&d.normalized_fields());
+            (d, g)
+        });
+        Timings::add(&t.search, start.elapsed());
+        Some((
+            p,
+            Emitted {
+                data,
+                search,
+                files: Some(done),
+                hash: Some(hash),
+                blob: Some(blob.to_vec()),
+            },
+        ))
+    }
+
     /// Page, JSON and CSV of one project, written; the rows to append.
-    fn project(&self, series: &Series, p: &Project, t: &Timings) -> Result<Emitted, Failure> {
+    fn project(
+        &self,
+        s: usize,
+        i: usize,
+        series: &Series,
+        p: &Project,
+        t: &Timings,
+    ) -> Result<Emitted, Failure> {
         let start = Instant::now();
         let mut chart_time = Duration::ZERO;
         let (path, html) = self
@@ -107,15 +224,26 @@ impl Emit<'_> {
         let data = self.exporter.project(self.cx, series, p);
         Timings::add(&t.export, start.elapsed());
         let start = Instant::now();
-        self.sink.put(&path, html.as_bytes())?;
-        data.put(self.sink)?;
+        let page = self.sink.put_stamped(&path, html.as_bytes())?;
+        let mut files = vec![(path, page)];
+        files.extend(data.put_stamped(self.sink)?);
         Timings::add(&t.write, start.elapsed());
         let start = Instant::now();
         let doc = self
             .search
             .then(|| search::Doc::with_grams(self.cx, series, p));
         Timings::add(&t.search, start.elapsed());
-        Ok((data, doc))
+        let hash = self.caching.and_then(|c| c.files.get(s)?.get(i)?.1);
+        Ok(Emitted {
+            data,
+            search: doc,
+            files: files
+                .into_iter()
+                .map(|(p, st)| st.map(|st| (p, st)))
+                .collect(),
+            hash,
+            blob: None,
+        })
     }
 }
 
@@ -173,10 +301,21 @@ type Loaded = (
 );
 
 /// The result of the project pass: the projects per series (slim unless
-/// the mode is [`Mode::Load`]).
+/// the mode is [`Mode::Load`]), and beside each what the cache keeps of it.
 struct Pass {
     projects: Vec<Vec<Project>>,
+    records: Vec<Vec<Option<Record>>>,
     diags: Diagnostics,
+}
+
+/// What the cache's index keeps of a built project (its payload is in the
+/// data file at `at`, `len` bytes hashing to `check`).
+struct Record {
+    hash: Hash,
+    files: Vec<(String, Stamp)>,
+    at: u64,
+    len: u64,
+    check: u64,
 }
 
 /// Loads every project, chunk by chunk in parallel; in `Build` mode also
@@ -188,6 +327,7 @@ fn project_pass<'a>(
     mode: &Mode,
     streams: Option<&mut Streams<'a>>,
     index: Option<&mut search::Indexer<'a>>,
+    data: Option<&mut cache::DataWriter>,
     t: &Timings,
 ) -> Result<Pass, Failure> {
     let failed = AtomicBool::new(false);
@@ -195,6 +335,7 @@ fn project_pass<'a>(
         source,
         streams,
         index,
+        data,
         ids: Ids::default(),
         failed: &failed,
         t,
@@ -202,6 +343,7 @@ fn project_pass<'a>(
             projects: (0..source.series_count())
                 .map(|s| Vec::with_capacity(source.len(s)))
                 .collect(),
+            records: (0..source.series_count()).map(|_| Vec::new()).collect(),
             diags: Diagnostics::default(),
         },
     };
@@ -242,6 +384,13 @@ fn load_and_emit(
     failed: &AtomicBool,
     t: &Timings,
 ) -> Loaded {
+    if let Mode::Build(e) = mode {
+        if !failed.load(Ordering::Relaxed) {
+            if let Some((p, out)) = e.reuse(s, i, t) {
+                return (Diagnostics::default(), Some(p), Some(Ok(out)));
+            }
+        }
+    }
     let mut d = Diagnostics::default();
     let start = Instant::now();
     let p = source.get(s, i, &mut d);
@@ -251,7 +400,7 @@ fn load_and_emit(
     }
     let out = match (&p, mode) {
         (Some(p), Mode::Build(e)) if !failed.load(Ordering::Relaxed) => {
-            let r = e.project(&e.cx.series[s], p, t);
+            let r = e.project(s, i, &e.cx.series[s], p, t);
             if r.is_err() {
                 failed.store(true, Ordering::Relaxed);
             }
@@ -276,6 +425,7 @@ struct Merger<'s, 'a> {
     source: &'s Source<'s>,
     streams: Option<&'s mut Streams<'a>>,
     index: Option<&'s mut search::Indexer<'a>>,
+    data: Option<&'s mut cache::DataWriter>,
     ids: Ids,
     failed: &'s AtomicBool,
     t: &'s Timings,
@@ -292,20 +442,46 @@ impl Merger<'_, '_> {
                 self.failed.store(true, Ordering::Relaxed);
                 continue;
             }
+            let mut record = None;
             match out {
-                Some(Ok((data, doc))) => {
+                Some(Ok(em)) => {
                     if let Some(st) = self.streams.as_deref_mut() {
                         if self.pass.diags.is_empty() {
                             let start = Instant::now();
-                            st.append(&data)?;
+                            st.append(&em.data)?;
                             Timings::add(&self.t.write, start.elapsed());
                         }
                     }
-                    if let (Some(ix), Some((doc, grams))) = (self.index.as_deref_mut(), doc) {
+                    let mut doc = None;
+                    if let (Some(ix), Some((d, grams))) = (self.index.as_deref_mut(), em.search) {
                         if self.pass.diags.is_empty() {
                             let start = Instant::now();
-                            ix.add(&doc, &grams)?;
+                            ix.add(&d, &grams)?;
                             Timings::add(&self.t.search, start.elapsed());
+                        }
+                        doc = Some(d);
+                    }
+                    if let (Some(hash), Some(files), Some(w)) =
+                        (em.hash, em.files, self.data.as_deref_mut())
+                    {
+                        let blob = match em.blob {
+                            Some(b) => Some(b),
+                            None => postcard::to_stdvec(&cache::PayloadRef {
+                                project: &p,
+                                extra: &em.data.extra(),
+                                search: doc.as_ref(),
+                            })
+                            .ok(),
+                        };
+                        if let Some(blob) = blob {
+                            let (at, len, check) = w.append(&blob);
+                            record = Some(Record {
+                                hash,
+                                files,
+                                at,
+                                len,
+                                check,
+                            });
                         }
                     }
                 }
@@ -314,6 +490,7 @@ impl Merger<'_, '_> {
                 None => {}
             }
             self.pass.projects[s].push(p);
+            self.pass.records[s].push(record);
         }
         Ok(())
     }
@@ -327,15 +504,20 @@ fn source_path(source: &Source, p: &Project) -> std::path::PathBuf {
 }
 
 /// Runs the whole pipeline over `source` into `sink`; returns how many
-/// projects it built.
+/// projects it built, and the new cache when `caching`.
 fn run(
     source: &Source,
     cx: Option<Content>,
     mut diags: Diagnostics,
     theme: &Theme,
     sink: &dyn Sink,
+    cached: Option<(&Caching, &mut cache::DataWriter)>,
     t: &mut Timings,
-) -> Result<usize, Failure> {
+) -> Result<(usize, Option<Cache>), Failure> {
+    let (caching, data) = match cached {
+        Some((c, d)) => (Some(c), Some(d)),
+        None => (None, None),
+    };
     let start = Instant::now();
     let renderer = match &cx {
         Some(cx) => match Renderer::new(cx, theme) {
@@ -363,6 +545,7 @@ fn run(
             exporter,
             sink,
             search: search::enabled(),
+            caching,
         }),
         _ => Mode::Check,
     };
@@ -370,17 +553,21 @@ fn run(
         Mode::Build(e) if e.search => Some(search::Indexer::new(sink)),
         _ => None,
     };
-    let pass = project_pass(source, &mode, streams.as_mut(), index.as_mut(), t)?;
+    let Pass {
+        projects,
+        records,
+        diags: found,
+    } = project_pass(source, &mode, streams.as_mut(), index.as_mut(), data, t)?;
     t.phase("projects", start);
-    diags.0.extend(pass.diags.0);
+    diags.0.extend(found.0);
     let (Some(mut cx), Some(renderer), Some(streams), true) =
         (cx, renderer, streams, diags.is_empty())
     else {
         return Err(Failure::Content(diags.sorted()));
     };
     let start = Instant::now();
-    let count = pass.projects.iter().map(Vec::len).sum();
-    for (series, slim) in cx.series.iter_mut().zip(pass.projects) {
+    let count = projects.iter().map(Vec::len).sum();
+    for (series, slim) in cx.series.iter_mut().zip(projects) {
         series.projects = slim;
     }
     let sizes = streams.finish(&cx)?;
@@ -407,7 +594,78 @@ fn run(
         sink.put(&f.path, &f.bytes)?;
     }
     t.phase("aggregate-pages", start);
-    Ok(count)
+    let cache = caching.and_then(|c| new_cache(c.deps, &cx, records));
+    Ok((count, cache))
+}
+
+/// The cache of a build of `cx` (slim projects) whose projects left
+/// `records`; `None` when one of them left none.
+fn new_cache(deps: Hash, cx: &Content, records: Vec<Vec<Option<Record>>>) -> Option<Cache> {
+    let mut entries = Vec::with_capacity(cx.project_count());
+    for (series, recs) in cx.series.iter().zip(records) {
+        if series.projects.len() != recs.len() {
+            return None;
+        }
+        for (p, r) in series.projects.iter().zip(recs) {
+            let r = r?;
+            entries.push(cache::Entry {
+                file: p.file.clone(),
+                hash: r.hash,
+                files: r.files,
+                at: r.at,
+                len: r.len,
+                check: r.check,
+            });
+        }
+    }
+    let mut c = Cache::default();
+    c.deps = deps;
+    c.entries = entries;
+    Some(c)
+}
+
+/// Hash of everything the pages depend on besides the project files (see
+/// [`crate::cache`]); `None` when a part does not serialize.
+fn deps_hash(cx: &Content, theme: &Theme) -> Option<Hash> {
+    let mut h = cache::Hasher::default();
+    h.add(&cx.site).add(&cx.org).add(&cx.synonyms);
+    for s in &cx.series {
+        h.add(&s.id).add(&s.doc);
+    }
+    for p in &cx.pages {
+        h.add(&p.slug).add(&p.title).add(&p.markdown);
+    }
+    h.add(&theme.templates)
+        .add(&theme.statics)
+        .add(&search::enabled())
+        // Free pages print the build date from it (render::pages).
+        .add(&std::env::var("SOURCE_DATE_EPOCH").ok());
+    h.finish()
+}
+
+/// Every project file of `skeleton`: its path relative to `root` (as in
+/// [`Project::file`]) and the hash of its bytes, read in parallel.
+fn hash_files(root: &Path, skeleton: &load::Skeleton) -> Vec<Vec<(String, Option<Hash>)>> {
+    skeleton
+        .series
+        .iter()
+        .map(|s| {
+            s.files
+                .par_iter()
+                .map(|f| {
+                    let rel = f
+                        .strip_prefix(root)
+                        .unwrap_or(f)
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let hash = load::project_bytes(root, f).map(|b| cache::hash(&b));
+                    (rel, hash)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// What a build made.
@@ -419,6 +677,9 @@ pub struct Made {
     /// without one there is no sitemap, no canonical URL, and 404.html
     /// cannot link to the site's top page.
     pub has_base_url: bool,
+    /// Nothing was written: the inputs are those of the previous build and
+    /// its output is intact ([`build_cached`] only).
+    pub unchanged: bool,
 }
 
 /// Builds the content folder `root` into `sink`. `base_url` overrides
@@ -430,6 +691,36 @@ pub fn build(
     sink: &dyn Sink,
     t: &mut Timings,
 ) -> Result<Made, Failure> {
+    build_with(root, theme, base_url, sink, t, None, None).map(|(m, _)| m)
+}
+
+/// [`build`] with the build cache: `previous` is the cache of the build
+/// whose output `sink` can reuse files of, if any. When the inputs are
+/// that build's and `sink` finds its output intact, nothing is written
+/// ([`Made::unchanged`]) and no new cache is returned; otherwise the new
+/// cache describes what was written (its `outputs` left for the caller),
+/// its payloads having gone to `data`.
+pub fn build_cached(
+    root: &Path,
+    theme: &Theme,
+    base_url: Option<&str>,
+    sink: &dyn Sink,
+    t: &mut Timings,
+    previous: Option<&Cache>,
+    data: &mut cache::DataWriter,
+) -> Result<(Made, Option<Cache>), Failure> {
+    build_with(root, theme, base_url, sink, t, Some(previous), Some(data))
+}
+
+fn build_with(
+    root: &Path,
+    theme: &Theme,
+    base_url: Option<&str>,
+    sink: &dyn Sink,
+    t: &mut Timings,
+    previous: Option<Option<&Cache>>,
+    data: Option<&mut cache::DataWriter>,
+) -> Result<(Made, Option<Cache>), Failure> {
     let start = Instant::now();
     let mut diags = Diagnostics::default();
     let skeleton = load::skeleton(root, &mut diags);
@@ -439,7 +730,35 @@ pub fn build(
     }
     let has_base_url = cx.as_ref().is_some_and(|c| c.site.base_url.is_some());
     t.phase("site-files", start);
-    let projects = run(
+    let start = Instant::now();
+    let deps = match (&cx, previous) {
+        (Some(c), Some(_)) if diags.is_empty() => deps_hash(c, theme),
+        _ => None,
+    };
+    let previous = previous.flatten();
+    let caching = deps.map(|deps| Caching {
+        deps,
+        previous: previous.filter(|p| p.deps == deps),
+        index: previous
+            .filter(|p| p.deps == deps)
+            .map(Cache::index)
+            .unwrap_or_default(),
+        files: hash_files(root, &skeleton),
+    });
+    if let (Some(c), Some(prev)) = (&caching, previous) {
+        t.phase("cache-check", start);
+        if prev.deps == c.deps && c.same_files(prev) && sink.unchanged(&prev.outputs) {
+            return Ok((
+                Made {
+                    projects: prev.entries.len(),
+                    has_base_url,
+                    unchanged: true,
+                },
+                None,
+            ));
+        }
+    }
+    let (projects, cache) = run(
         &Source::Disk {
             root,
             skeleton: &skeleton,
@@ -448,12 +767,17 @@ pub fn build(
         diags,
         theme,
         sink,
+        caching.as_ref().zip(data),
         t,
     )?;
-    Ok(Made {
-        projects,
-        has_base_url,
-    })
+    Ok((
+        Made {
+            projects,
+            has_base_url,
+            unchanged: false,
+        },
+        cache,
+    ))
 }
 
 /// The warning `build` and `check` print once when the site has no base
@@ -511,7 +835,7 @@ fn check_folder(root: &Path, mode: &Mode) -> Result<(Content, Pass), Diagnostics
         root,
         skeleton: &skeleton,
     };
-    let mut pass = match project_pass(&source, mode, None, None, &Timings::default()) {
+    let mut pass = match project_pass(&source, mode, None, None, None, &Timings::default()) {
         Ok(p) => p,
         Err(Failure::Content(d)) => return Err(d.sorted()),
         Err(Failure::Io(e)) => {
@@ -544,6 +868,7 @@ pub fn generate(
         Diagnostics::default(),
         theme,
         &sink,
+        None,
         t,
     )?;
     Ok(sink.into_files())

@@ -17,6 +17,7 @@ pub struct Timings {
     pub(super) export: AtomicU64,
     pub(super) write: AtomicU64,
     pub(super) search: AtomicU64,
+    pub(super) reuse: AtomicU64,
 }
 
 impl Timings {
@@ -31,7 +32,7 @@ impl Timings {
     }
 
     /// Per-project stages, summed over threads.
-    pub fn per_project(&self) -> [(&'static str, Duration); 6] {
+    pub fn per_project(&self) -> [(&'static str, Duration); 7] {
         let d = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
         [
             ("load", d(&self.load)),
@@ -40,6 +41,7 @@ impl Timings {
             ("export", d(&self.export)),
             ("write", d(&self.write)),
             ("search", d(&self.search)),
+            ("reuse", d(&self.reuse)),
         ]
     }
 

@@ -108,6 +108,10 @@ struct State {
     files: BTreeMap<String, Arc<[u8]>>,
     /// Error page of the last build, when it failed.
     error: Option<Arc<[u8]>>,
+    /// Generation of `files` (the last good build).
+    built: u64,
+    /// The build cache of the last good build (`files` are its output).
+    cache: Option<crate::cache::Cache>,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -125,16 +129,46 @@ fn rebuild(
     let start = Instant::now();
     // Only this function changes the generation, and it runs on one thread
     // at a time (first the main thread, then the rebuild thread).
-    let generation = lock(shared).generation + 1;
+    let (generation, previous, cache) = {
+        let mut st = lock(shared);
+        // The last good build's files (bodies shared, not copied) and its
+        // cache: unchanged projects are taken from them, not rendered.
+        let files = st.files.clone();
+        let snippet = reload_snippet(st.built);
+        let previous: crate::output::Previous = Box::new(move |path: &str| {
+            let body = files.get(path)?;
+            if is_html(path) {
+                strip(body, snippet.as_bytes())
+            } else {
+                Some(body.to_vec())
+            }
+        });
+        (st.generation + 1, previous, st.cache.take())
+    };
     let snippet = reload_snippet(generation);
     let result = Theme::load(theme).and_then(|t| {
-        let sink = Memory::default();
-        crate::pipeline::build(content, &t, None, &sink, &mut Timings::default())
-            .map(|_| sink.into_files())
-            .map_err(crate::pipeline::Failure::into_diagnostics)
+        let sink = Memory::with_previous(previous);
+        let mut data = crate::cache::DataWriter::memory();
+        crate::pipeline::build_cached(
+            content,
+            &t,
+            None,
+            &sink,
+            &mut Timings::default(),
+            cache.as_ref(),
+            &mut data,
+        )
+        .map(|(_, new)| {
+            let new = match (new, data.finish()) {
+                (Some(c), Ok(crate::cache::Written::Memory(m))) => Some(c.with_data(m)),
+                _ => None,
+            };
+            (sink.into_files(), new)
+        })
+        .map_err(crate::pipeline::Failure::into_diagnostics)
     });
     match result {
-        Ok(files) => {
+        Ok((files, new_cache)) => {
             let files: BTreeMap<String, Arc<[u8]>> = files
                 .into_iter()
                 .map(|f| {
@@ -150,6 +184,8 @@ fn rebuild(
                 let mut st = lock(shared);
                 st.error = None;
                 st.generation = generation;
+                st.built = generation;
+                st.cache = new_cache;
                 std::mem::replace(&mut st.files, files)
             };
             // The old files are freed outside the lock (responses still
@@ -162,6 +198,8 @@ fn rebuild(
             let mut st = lock(shared);
             st.error = Some(page);
             st.generation = generation;
+            // The last good build's files and cache stay together.
+            st.cache = cache;
             Err(d)
         }
     }
@@ -183,6 +221,23 @@ fn inject(html: &[u8], snippet: &[u8]) -> Arc<[u8]> {
     out.extend_from_slice(snippet);
     out.extend_from_slice(&html[at..]);
     Arc::from(out)
+}
+
+/// The page [`inject`] made `served` from with `snippet`, when it was.
+fn strip(served: &[u8], snippet: &[u8]) -> Option<Vec<u8>> {
+    const END: &[u8] = b"</body>";
+    let at = served
+        .windows(END.len())
+        .rposition(|w| w == END)
+        .unwrap_or(served.len());
+    let start = at.checked_sub(snippet.len())?;
+    if &served[start..at] != snippet {
+        return None;
+    }
+    let mut out = Vec::with_capacity(served.len() - snippet.len());
+    out.extend_from_slice(&served[..start]);
+    out.extend_from_slice(&served[at..]);
+    Some(out)
 }
 
 fn escape(s: &str) -> String {
@@ -299,6 +354,23 @@ pub fn run(o: &Options) -> io::Result<()> {
 mod tests {
     use super::http::*;
     use super::*;
+
+    #[test]
+    fn strip_undoes_inject_exactly() {
+        let snip = reload_snippet(3);
+        for page in [
+            &b"<html><body>a</body></html>"[..],
+            b"<p>no body end",
+            b"x</body>y</body>z",
+            b"",
+        ] {
+            let served = inject(page, snip.as_bytes());
+            assert_eq!(strip(&served, snip.as_bytes()).as_deref(), Some(page));
+        }
+        // Another generation's snippet is not there: nothing to reuse.
+        let served = inject(b"<body></body>", snip.as_bytes());
+        assert_eq!(strip(&served, reload_snippet(4).as_bytes()), None);
+    }
 
     #[test]
     fn paths_are_decoded_and_checked() {

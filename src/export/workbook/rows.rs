@@ -9,7 +9,7 @@ use crate::export::finite;
 use crate::export::tables::{convert, csv_money_unit};
 
 /// A cell value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// Blank.
     Empty,
@@ -50,7 +50,7 @@ fn goals(g: &[u8]) -> Value {
 }
 
 /// The rows of one project, per sheet of [`sheets`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rows(pub(super) Vec<Vec<Vec<Value>>>);
 
 /// The rows of `p` in every project sheet (money in the workbook's unit).

@@ -1,0 +1,288 @@
+//! The build cache (issue 17): a rebuild after any change is byte for
+//! byte the same as a clean `--no-cache` build into another folder; what
+//! did not change is taken from the previous output (the same file, hard
+//! linked) rather than rendered again; a broken cache is ignored with a
+//! warning; a failed build keeps the previous output and cache.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use common::{fixture, hyoka, text};
+
+/// Every file under `root` with its bytes (the marker included).
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).expect("rel");
+            (
+                rel.to_string_lossy().into_owned(),
+                fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+/// Runs `hyoka build` with `args` in `dir`; panics unless it succeeded.
+/// Returns stderr.
+fn build(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    let o = hyoka(dir, &all);
+    let (_, err) = text(&o);
+    assert!(o.status.success(), "build {args:?} failed: {err}");
+    err
+}
+
+/// Builds `out` with the cache, then `clean` without it, and asserts that
+/// both hold the same files with the same bytes. Returns the cached
+/// build's stderr.
+fn rebuild_equals_clean(dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["--output", "out"];
+    args.extend_from_slice(extra);
+    let err = build(dir, &args);
+    let _ = fs::remove_dir_all(dir.join("clean"));
+    let mut args = vec!["--output", "clean", "--no-cache"];
+    args.extend_from_slice(extra);
+    build(dir, &args);
+    let (a, b) = (tree(&dir.join("out")), tree(&dir.join("clean")));
+    let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "same files");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs from a clean build");
+    }
+    err
+}
+
+fn ino(p: &Path) -> u64 {
+    fs::metadata(p).expect("stat").ino()
+}
+
+/// Replaces the first `from` in the file `p` by `to`.
+fn edit(p: &Path, from: &str, to: &str) {
+    let s = fs::read_to_string(p).expect("read");
+    assert!(s.contains(from), "{} has no {from:?}", p.display());
+    fs::write(p, s.replacen(from, to, 1)).expect("write");
+}
+
+const A: &str = "out/projects/address-register.html";
+const B: &str = "out/projects/e-application.html";
+
+#[test]
+fn every_kind_of_change_rebuilds_as_a_clean_build_would() {
+    let dir = fixture("shipped");
+    let d = dir.path();
+    // A user theme overriding one template, so that a theme change can be
+    // made below.
+    fs::create_dir_all(d.join("mytheme/templates")).expect("mkdir");
+    fs::copy(
+        common::repo().join("themes/default/templates/404.html"),
+        d.join("mytheme/templates/404.html"),
+    )
+    .expect("copy");
+    let theme = ["--theme", "mytheme"];
+    let err = rebuild_equals_clean(d, &theme);
+    assert!(!err.contains("warning: ビルドのキャッシュ"), "{err}");
+    assert!(d.join(".hyoka-cache/out.cache").is_file());
+    assert!(
+        !d.join("out/.hyoka-cache").exists(),
+        "never inside the output"
+    );
+
+    // One project changed: only its files are new; the others are the
+    // previous output's files, linked, not rendered again.
+    let (a0, b0) = (ino(&d.join(A)), ino(&d.join(B)));
+    edit(
+        &d.join("content/ict-plan-2019-2021/address-register.yaml"),
+        "name: \"住居表示台帳管理システム\"",
+        "name: \"住居表示台帳管理システム（改）\"",
+    );
+    rebuild_equals_clean(d, &theme);
+    assert_ne!(ino(&d.join(A)), a0, "the changed project was rendered");
+    assert_eq!(ino(&d.join(B)), b0, "an unchanged project was reused");
+    let html = fs::read_to_string(d.join(A)).expect("page");
+    assert!(html.contains("住居表示台帳管理システム（改）"));
+
+    // A department renamed: every page may show it, so nothing is reused.
+    edit(
+        &d.join("content/departments.yaml"),
+        "- name: 経営企画課",
+        "- name: 経営戦略課",
+    );
+    rebuild_equals_clean(d, &theme);
+    assert_ne!(ino(&d.join(B)), b0);
+    let b1 = ino(&d.join(B));
+
+    // A template of the user theme changed.
+    let t404 = d.join("mytheme/templates/404.html");
+    let mut t = fs::read_to_string(&t404).expect("read");
+    t.push_str("\n{# changed #}\n");
+    fs::write(&t404, t).expect("write");
+    rebuild_equals_clean(d, &theme);
+    assert_ne!(ino(&d.join(B)), b1, "a theme change renders everything");
+    let b2 = ino(&d.join(B));
+
+    // A project deleted, then one added (a copy under a new id).
+    fs::remove_file(d.join("content/ict-plan-2019-2021/address-register.yaml")).expect("rm");
+    rebuild_equals_clean(d, &theme);
+    assert!(!d.join(A).exists());
+    assert_eq!(ino(&d.join(B)), b2);
+    fs::copy(
+        d.join("content/ict-plan-2019-2021/e-application.yaml"),
+        d.join("content/ict-plan-2019-2021/e-application-2.yaml"),
+    )
+    .expect("copy");
+    rebuild_equals_clean(d, &theme);
+    assert!(d.join("out/projects/e-application-2.html").is_file());
+    assert_eq!(ino(&d.join(B)), b2);
+
+    // Nothing changed: the output is left exactly as it was (not even
+    // swapped), and stays equal to a clean build.
+    let root = ino(&d.join("out"));
+    rebuild_equals_clean(d, &theme);
+    assert_eq!(ino(&d.join("out")), root, "nothing was swapped in");
+
+    // --no-cache renders everything again.
+    build(d, &["--output", "out", "--no-cache", "--theme", "mytheme"]);
+    assert_ne!(ino(&d.join(B)), b2);
+}
+
+#[test]
+fn a_broken_or_foreign_cache_is_ignored_with_a_warning() {
+    let dir = fixture("minimal");
+    let d = dir.path();
+    build(d, &["--output", "out"]);
+    let cache = d.join(".hyoka-cache/out.cache");
+    let good = fs::read(&cache).expect("cache");
+    let page = d.join("out/projects/alpha.html");
+    let bad: [(&str, Vec<u8>); 3] = [
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("garbled", {
+            let mut g = good.clone();
+            let at = g.len() - 10;
+            g[at] ^= 0xff;
+            g
+        }),
+        ("foreign", {
+            // Another binary's identity (bytes 16..32).
+            let mut g = good.clone();
+            g[20] ^= 1;
+            g
+        }),
+    ];
+    for (what, bytes) in bad {
+        let before = ino(&page);
+        fs::write(&cache, &bytes).expect("write");
+        let err = rebuild_equals_clean(d, &[]);
+        assert!(
+            err.contains("warning: ビルドのキャッシュ") && err.contains("使いません"),
+            "{what}: {err}"
+        );
+        assert_ne!(ino(&page), before, "{what}: nothing reused");
+        // A fresh cache was written, and is used by the next build.
+        let before = ino(&page);
+        edit(
+            &d.join("content/sample/script-name.yaml"),
+            "name: ",
+            "name: 新",
+        );
+        let err = rebuild_equals_clean(d, &[]);
+        assert!(
+            !err.contains("warning: ビルドのキャッシュ"),
+            "{what}: {err}"
+        );
+        assert_eq!(ino(&page), before, "{what}: the fresh cache is used");
+    }
+}
+
+#[test]
+fn a_failed_build_keeps_the_output_and_the_cache() {
+    let dir = fixture("minimal");
+    let d = dir.path();
+    build(d, &["--output", "out"]);
+    let cache = d.join(".hyoka-cache/out.cache");
+    let (bytes, page) = (
+        fs::read(&cache).expect("cache"),
+        d.join("out/projects/alpha.html"),
+    );
+    let before = ino(&page);
+    let other = d.join("content/sample/script-name.yaml");
+    let good = fs::read(&other).expect("read");
+    fs::write(&other, "name: [\n").expect("break");
+    let o = hyoka(d, &["build", "--output", "out"]);
+    assert!(!o.status.success());
+    assert_eq!(fs::read(&cache).expect("cache"), bytes, "cache untouched");
+    assert_eq!(ino(&page), before, "output untouched");
+    fs::write(&other, good).expect("fix");
+    rebuild_equals_clean(d, &[]);
+    assert_eq!(ino(&page), before, "the kept cache is used");
+}
+
+#[test]
+fn a_changed_output_file_is_rendered_again() {
+    let dir = fixture("minimal");
+    let d = dir.path();
+    build(d, &["--output", "out"]);
+    let page = d.join("out/projects/alpha.html");
+    // Same size, other bytes: the time and hash give it away.
+    let mut b = fs::read(&page).expect("read");
+    let at = b.len() / 2;
+    b[at] = if b[at] == b'x' { b'y' } else { b'x' };
+    fs::write(&page, &b).expect("write");
+    // Touch a project so that the build is not a no-op either way.
+    edit(
+        &d.join("content/sample/script-name.yaml"),
+        "name: ",
+        "name: 新",
+    );
+    rebuild_equals_clean(d, &[]);
+    // And an extra file in the output is not kept by a no-op build.
+    fs::write(d.join("out/extra.txt"), "x").expect("write");
+    rebuild_equals_clean(d, &[]);
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_is_a_warning_not_a_failure() {
+    let dir = fixture("minimal");
+    let d = dir.path();
+    // A file where the cache folder would be.
+    fs::write(d.join(".hyoka-cache"), "not a folder").expect("write");
+    let err = rebuild_equals_clean(d, &[]);
+    assert!(err.contains("warning: ビルドのキャッシュ"), "{err}");
+    assert!(err.contains("を書けませんでした"), "{err}");
+    assert!(d.join("out/index.html").is_file());
+}
+
+/// The build date of the free pages comes from SOURCE_DATE_EPOCH when it
+/// is set: a cached rebuild with another epoch must not keep the old page.
+#[test]
+fn a_new_source_date_epoch_is_a_change() {
+    let dir = fixture("shipped");
+    let d = dir.path();
+    let run = |epoch: &str, out: &str, extra: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_hyoka"));
+        c.current_dir(d)
+            .args(["build", "--output", out])
+            .args(extra)
+            .env("SOURCE_DATE_EPOCH", epoch);
+        let o = c.output().expect("run hyoka");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run("0", "out", &[]);
+    let page = "pages/accessibility.html";
+    let first = fs::read_to_string(d.join("out").join(page)).expect("page");
+    assert!(first.contains("1970年1月1日"), "epoch 0 is 1970-01-01");
+    // 2001-09-09 01:46:40 UTC.
+    run("1000000000", "out", &[]);
+    run("1000000000", "clean", &["--no-cache"]);
+    let (a, b) = (tree(&d.join("out")), tree(&d.join("clean")));
+    assert_eq!(a, b, "cached rebuild equals a clean build");
+    let second = fs::read_to_string(d.join("out").join(page)).expect("page");
+    assert!(second.contains("2001年9月9日"), "the new date is shown");
+}
