@@ -343,7 +343,7 @@ fn accessibility_page_states_target_checks_date_and_contact() {
         "axe-core",
         "画面の幅 390 px（スマートフォン）と 1280 px（パソコン）",
         // site.yaml's updated: "2026-11-22".
-        "このサイトの今の版は 2026年11月22日 に作成しました。",
+        "このサイトの今の版は2026年11月22日に作成しました。",
         "<p>所沢市 経営企画課、メール <a href=\"mailto:keiei@city.example\">keiei@city.example</a>、<a href=\"https://city.example/contact/?a=1&amp;b=2\">問い合わせのページ</a></p>",
     ] {
         assert!(main.contains(words), "{words}:\n{main}");
