@@ -11,23 +11,7 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use common::{fixture, hyoka, text};
-
-/// Every file under `root` with its bytes (the marker included).
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(root).expect("rel");
-            (
-                rel.to_string_lossy().into_owned(),
-                fs::read(e.path()).expect("read"),
-            )
-        })
-        .collect()
-}
+use common::{fixture, hyoka, text, tree};
 
 /// Runs `hyoka build` with `args` in `dir`; panics unless it succeeded.
 /// Returns stderr.

@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use common::{fixture, hyoka, text};
+use common::{fixture, hyoka, text, tree};
 
 /// Replaces the one occurrence of `from` in `rel` (under the fixture root).
 fn edit(dir: &Path, rel: &str, from: &str, to: &str) {
@@ -18,22 +17,6 @@ fn edit(dir: &Path, rel: &str, from: &str, to: &str) {
     let s = fs::read_to_string(&path).expect("read");
     assert_eq!(s.matches(from).count(), 1, "{from:?} in {rel}");
     fs::write(&path, s.replacen(from, to, 1)).expect("write");
-}
-
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("prefix");
-            (
-                rel.to_string_lossy().into_owned(),
-                fs::read(e.path()).expect("read"),
-            )
-        })
-        .collect()
 }
 
 /// `hyoka <args>` exits with `code` and prints exactly the line `line` on

@@ -50,6 +50,8 @@
 
 mod mutation;
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::fs;
@@ -1020,7 +1022,7 @@ fn mutated_content_keeps_the_invariants() {
     let cfg = Config::from_env();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("content");
-    copy_dir(
+    common::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
         &root,
     );
@@ -1143,19 +1145,6 @@ fn trim_projects(root: &Path, keep: usize, seed: u64) {
         while files.len() > keep {
             let gone = files.remove(rng.below(files.len()));
             fs::remove_file(gone).expect("remove project");
-        }
-    }
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    for entry in walkdir::WalkDir::new(src) {
-        let entry = entry.expect("walk content");
-        let rel = entry.path().strip_prefix(src).expect("prefix");
-        let target = dst.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
         }
     }
 }

@@ -7,28 +7,12 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
-use common::{fixture, hyoka, repo, text};
+use common::{fixture, hyoka, repo, text, tree};
 use hyoka::export::record::ProjectsFile;
 use hyoka::output::Memory;
 use hyoka::pipeline::{self, Timings};
 use hyoka::theme::Theme;
-
-fn files_of(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(root).expect("rel");
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                fs::read(e.path()).expect("read"),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn disk_and_memory_sources_build_the_same_site() {
@@ -161,7 +145,7 @@ fn many_projects_build_with_every_page_and_row() {
     let res = hyoka(dir.path(), &["build"]);
     assert_eq!(res.status.code(), Some(0), "{}", text(&res).1);
     let out = dir.path().join("output");
-    let files = files_of(&out);
+    let files = tree(&out);
     let pages = files
         .keys()
         .filter(|k| k.starts_with("projects/") && k.ends_with(".html"))

@@ -2,6 +2,7 @@
 //! to a temporary directory and the real `hyoka` binary is run on them.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -103,5 +104,21 @@ pub fn hrefs(html: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .map(|s| s.replace("&#x2f;", "/").replace("&amp;", "&"))
+        .collect()
+}
+
+/// Every file under `root` with its bytes, by `/`-separated relative path.
+pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).expect("under root");
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                fs::read(e.path()).expect("read"),
+            )
+        })
         .collect()
 }
