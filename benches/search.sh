@@ -36,7 +36,8 @@ echo "hyoka $(git rev-parse --short HEAD 2>/dev/null || echo '?'), N=$N, $(nproc
 : >"$WORK/with"; : >"$WORK/without"
 for r in $(seq 1 "$RUNS"); do
   for mode in without with; do
-    rm -rf "$WORK/out"
+    # Clean builds: no output and no build cache left from the run before.
+    rm -rf "$WORK/out" "$WORK/.hyoka-cache"
     if [ "$mode" = without ]; then
       HYOKA_SKIP_SEARCH_INDEX=1 /usr/bin/time -v -o "$WORK/time" "$HYOKA" -q build --content "$C" --output "$WORK/out"
     else
