@@ -128,7 +128,10 @@ impl Caching<'_> {
 /// hash of its source.
 struct Emitted {
     data: ProjectData,
-    search: Option<(search::Doc, search::Grams)>,
+    search: Option<search::Prepared>,
+    /// The search document, for the cache's payload (made and dropped in
+    /// the parallel half).
+    doc: Option<search::Doc>,
     files: Option<Vec<(String, Stamp)>>,
     hash: Option<Hash>,
     /// The cached payload's bytes, when reused.
@@ -186,16 +189,14 @@ impl Emit<'_> {
         };
         Timings::add(&t.reuse, start.elapsed());
         let start = Instant::now();
-        let search = doc.map(|d| {
-            let g = search::Grams::of(&d.normalized_fields());
-            (d, g)
-        });
+        let search = doc.as_ref().map(search::Prepared::of);
         Timings::add(&t.search, start.elapsed());
         Some((
             p,
             Emitted {
                 data,
                 search,
+                doc: None,
                 files: Some(done),
                 hash: Some(hash),
                 blob: Some(blob.to_vec()),
@@ -229,14 +230,19 @@ impl Emit<'_> {
         files.extend(data.put_stamped(self.sink)?);
         Timings::add(&t.write, start.elapsed());
         let start = Instant::now();
-        let doc = self
-            .search
-            .then(|| search::Doc::with_grams(self.cx, series, p));
+        let (doc, ready) = match self.search {
+            true => {
+                let (d, r) = search::Doc::prepared(self.cx, series, p);
+                (Some(d), Some(r))
+            }
+            false => (None, None),
+        };
         Timings::add(&t.search, start.elapsed());
         let hash = self.caching.and_then(|c| c.files.get(s)?.get(i)?.1);
         Ok(Emitted {
             data,
-            search: doc,
+            search: ready,
+            doc,
             files: files
                 .into_iter()
                 .map(|(p, st)| st.map(|st| (p, st)))
@@ -417,6 +423,23 @@ fn load_and_emit(
             ..p
         }),
     };
+    // The cache's payload of a fresh project is made here, in parallel.
+    let mut out = out;
+    if let (Mode::Build(Emit { caching: Some(_), .. }), Some(p), Some(Ok(em))) =
+        (mode, &p, out.as_mut())
+    {
+        if em.blob.is_none() && em.hash.is_some() {
+            em.blob = postcard::to_stdvec(&cache::PayloadRef {
+                project: p,
+                extra: &em.data.extra(),
+                search: em.doc.as_ref(),
+            })
+            .ok();
+        }
+    }
+    if let Some(Ok(em)) = out.as_mut() {
+        em.doc = None;
+    }
     (d, p, out)
 }
 
@@ -452,28 +475,17 @@ impl Merger<'_, '_> {
                             Timings::add(&self.t.write, start.elapsed());
                         }
                     }
-                    let mut doc = None;
-                    if let (Some(ix), Some((d, grams))) = (self.index.as_deref_mut(), em.search) {
+                    if let (Some(ix), Some(ready)) = (self.index.as_deref_mut(), em.search) {
                         if self.pass.diags.is_empty() {
                             let start = Instant::now();
-                            ix.add(&d, &grams)?;
-                            Timings::add(&self.t.search, start.elapsed());
+                            ix.add(&ready)?;
+                            Timings::add(&self.t.search_merge, start.elapsed());
                         }
-                        doc = Some(d);
                     }
                     if let (Some(hash), Some(files), Some(w)) =
                         (em.hash, em.files, self.data.as_deref_mut())
                     {
-                        let blob = match em.blob {
-                            Some(b) => Some(b),
-                            None => postcard::to_stdvec(&cache::PayloadRef {
-                                project: &p,
-                                extra: &em.data.extra(),
-                                search: doc.as_ref(),
-                            })
-                            .ok(),
-                        };
-                        if let Some(blob) = blob {
+                        if let Some(blob) = em.blob {
                             let (at, len, check) = w.append(&blob);
                             record = Some(Record {
                                 hash,

@@ -17,6 +17,8 @@ pub struct Timings {
     pub(super) export: AtomicU64,
     pub(super) write: AtomicU64,
     pub(super) search: AtomicU64,
+    /// The serial part of the search index (adding each document).
+    pub(super) search_merge: AtomicU64,
     pub(super) reuse: AtomicU64,
 }
 
@@ -32,7 +34,7 @@ impl Timings {
     }
 
     /// Per-project stages, summed over threads.
-    pub fn per_project(&self) -> [(&'static str, Duration); 7] {
+    pub fn per_project(&self) -> [(&'static str, Duration); 8] {
         let d = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
         [
             ("load", d(&self.load)),
@@ -41,6 +43,7 @@ impl Timings {
             ("export", d(&self.export)),
             ("write", d(&self.write)),
             ("search", d(&self.search)),
+            ("search-merge", d(&self.search_merge)),
             ("reuse", d(&self.reuse)),
         ]
     }

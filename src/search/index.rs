@@ -152,6 +152,37 @@ impl Grams {
     }
 }
 
+/// A document made ready for the [`Indexer`] away from its serial part:
+/// its grams and its entry in a result chunk (JSON).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    grams: Grams,
+    chunk: Vec<u8>,
+}
+
+impl Prepared {
+    /// The grams and the chunk entry of `doc`.
+    pub fn of(doc: &Doc) -> Prepared {
+        let cd = ChunkDoc {
+            u: &doc.url,
+            n: &doc.name,
+            d: &doc.department,
+            s: &doc.series,
+            r: doc
+                .rating
+                .as_ref()
+                .map(|(c, col, l)| (c.as_str(), col.as_str(), l.as_deref())),
+            t: &doc.texts,
+        };
+        // Strings and an optional tuple of strings always serialize.
+        let chunk = serde_json::to_vec(&cd).unwrap_or_default();
+        Prepared {
+            grams: Grams::of(&doc.normalized_fields()),
+            chunk,
+        }
+    }
+}
+
 /// One document of a result chunk.
 #[derive(Serialize)]
 struct ChunkDoc<'a> {
@@ -555,12 +586,13 @@ impl<'a> Indexer<'a> {
         self.spill.as_ref().map(|d| d.0.clone())
     }
 
-    /// Appends the next document.
-    pub fn add(&mut self, doc: &Doc, grams: &Grams) -> io::Result<()> {
+    /// Appends the next document (made ready by [`Prepared::of`], in
+    /// parallel with the others).
+    pub fn add(&mut self, doc: &Prepared) -> io::Result<()> {
         self.docs += 1;
         for (buf, keys) in [
-            (&mut self.batch_name, &grams.name),
-            (&mut self.batch_all, &grams.all),
+            (&mut self.batch_name, &doc.grams.name),
+            (&mut self.batch_all, &doc.grams.all),
         ] {
             buf.0.extend_from_slice(keys);
             buf.1.push(buf.0.len());
@@ -570,18 +602,7 @@ impl<'a> Indexer<'a> {
         }
         self.chunk
             .push(if self.in_chunk == 0 { b'[' } else { b',' });
-        let cd = ChunkDoc {
-            u: &doc.url,
-            n: &doc.name,
-            d: &doc.department,
-            s: &doc.series,
-            r: doc
-                .rating
-                .as_ref()
-                .map(|(c, col, l)| (c.as_str(), col.as_str(), l.as_deref())),
-            t: &doc.texts,
-        };
-        serde_json::to_writer(&mut self.chunk, &cd).map_err(io::Error::other)?;
+        self.chunk.extend_from_slice(&doc.chunk);
         self.in_chunk += 1;
         if self.in_chunk == CHUNK_DOCS {
             self.flush_chunk()?;

@@ -23,7 +23,7 @@ pub mod synonyms;
 #[cfg(test)]
 mod tests;
 
-pub use index::{Grams, Indexer};
+pub use index::{Grams, Indexer, Prepared};
 pub use normalize::normalize;
 pub use synonyms::SynonymsDoc;
 
@@ -146,10 +146,11 @@ impl Doc {
         v
     }
 
-    /// The document and its grams, as the pipeline hands them on.
-    pub fn with_grams(cx: &Content, series: &Series, p: &Project) -> (Doc, Grams) {
+    /// The document and what the index needs of it, as the pipeline
+    /// hands them on.
+    pub fn prepared(cx: &Content, series: &Series, p: &Project) -> (Doc, Prepared) {
         let doc = Doc::of(cx, series, p);
-        let grams = Grams::of(&doc.normalized_fields());
-        (doc, grams)
+        let ready = Prepared::of(&doc);
+        (doc, ready)
     }
 }

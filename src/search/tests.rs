@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{Grams, Indexer};
+use super::index::{Grams, Indexer, Prepared};
 use super::query::{search, Hit};
 use super::{normalize, Doc};
 use crate::output::Memory;
@@ -40,8 +40,7 @@ fn build(budget: usize, batch: usize) -> (BTreeMap<String, Vec<u8>>, usize) {
     let sink = Memory::default();
     let mut ix = Indexer::with_budget(&sink, budget, batch);
     for d in docs() {
-        let g = Grams::of(&d.normalized_fields());
-        ix.add(&d, &g).expect("add");
+        ix.add(&Prepared::of(&d)).expect("add");
     }
     let runs = ix.runs();
     let spill = ix.spill_path();
@@ -178,7 +177,7 @@ fn batches_of_64_and_bitmaps() {
             "奇数の事例"
         };
         let d = doc(&format!("事業Ｎ{wide}"), &[text]);
-        ix.add(&d, &Grams::of(&d.normalized_fields())).expect("add");
+        ix.add(&Prepared::of(&d)).expect("add");
     }
     ix.finish(&[]).expect("finish");
     let f: BTreeMap<String, Vec<u8>> = sink
