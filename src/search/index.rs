@@ -242,69 +242,49 @@ impl Drop for SpillDir {
 struct Class {
     keys: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
     sets: Vec<Growing>,
+    /// Per set, the documents of the current batch (bit `i`: document
+    /// `first + i`); all zero between batches.
+    pending: Vec<u64>,
+    /// The sets with a pending mask, in the order they were first touched.
+    touched: Vec<u32>,
     /// Bytes held, roughly.
     mem: usize,
     /// Spilled runs, oldest first.
     runs: Vec<PathBuf>,
 }
 
-/// Merges two lists of `(key, documents mask)` sorted by key.
-fn merge_masks(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        if x.0 < y.0 {
-            out.push(x);
-            i += 1;
-        } else if y.0 < x.0 {
-            out.push(y);
-            j += 1;
-        } else {
-            out.push((x.0, x.1 | y.1));
-            i += 1;
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
-}
-
 impl Class {
-    /// Adds a batch of at most 64 documents from `first` on, the sorted
-    /// keys of document `first + i` being `keys[ends[i − 1]..ends[i]]`: the
-    /// lists are merged first, so each gram is looked up once per batch and
-    /// gets the batch's documents as one 64-bit mask.
+    /// Adds a batch of at most 64 documents from `first` on, the keys of
+    /// document `first + i` being `keys[ends[i − 1]..ends[i]]` (no key
+    /// twice): each key's documents of the batch gather in one 64-bit mask,
+    /// and each set touched gets its mask once, at the end of the batch.
     fn add_batch(&mut self, keys: &[u64], ends: &[usize], first: u32) {
-        let mut lists: Vec<Vec<(u64, u64)>> = Vec::with_capacity(ends.len());
         let mut from = 0;
         for (i, &end) in ends.iter().enumerate() {
-            lists.push(keys[from..end].iter().map(|&k| (k, 1 << i)).collect());
+            let bit = 1u64 << i;
+            for &k in keys.get(from..end).unwrap_or_default() {
+                let next = self.sets.len() as u32;
+                let slot = *self.keys.entry(k).or_insert(next) as usize;
+                if slot == self.sets.len() {
+                    self.sets.push(Growing::default());
+                    self.pending.push(0);
+                    self.mem += ENTRY_OVERHEAD;
+                }
+                if self.pending[slot] == 0 {
+                    self.touched.push(slot as u32);
+                }
+                self.pending[slot] |= bit;
+            }
             from = end;
         }
-        while lists.len() > 1 {
-            lists = lists
-                .chunks(2)
-                .map(|p| match p {
-                    [a, b] => merge_masks(a, b),
-                    [a] => a.clone(),
-                    _ => Vec::new(),
-                })
-                .collect();
-        }
-        for (k, mask) in lists.pop().unwrap_or_default() {
-            let next = self.sets.len() as u32;
-            let slot = *self.keys.entry(k).or_insert(next) as usize;
-            if slot == self.sets.len() {
-                self.sets.push(Growing::default());
-                self.mem += ENTRY_OVERHEAD;
-            }
+        for &slot in &self.touched {
+            let slot = slot as usize;
             let g = &mut self.sets[slot];
             let before = g.size();
-            g.push_mask(first, mask);
+            g.push_mask(first, std::mem::take(&mut self.pending[slot]));
             self.mem = (self.mem + g.size()).saturating_sub(before);
         }
+        self.touched.clear();
     }
 
     /// The sets in memory, by key.
@@ -312,6 +292,7 @@ impl Class {
         let mut keys: Vec<(u64, u32)> = std::mem::take(&mut self.keys).into_iter().collect();
         keys.sort_unstable();
         let mut sets = std::mem::take(&mut self.sets);
+        self.pending.clear();
         self.mem = 0;
         keys.into_iter()
             .map(|(k, slot)| (k, std::mem::take(&mut sets[slot as usize])))
