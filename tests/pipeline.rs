@@ -184,3 +184,111 @@ fn duplicate_ids_across_series_are_reported() {
     let err = text(&res).1;
     assert!(err.contains("事業ID「alpha」が重複しています"), "{err}");
 }
+
+/// `serve` shows an edit with [`pipeline::own_files`] before the full
+/// rebuild: for an edited project it must give exactly the files the full
+/// build writes for it (the page, its JSON and CSV), byte for byte.
+#[test]
+fn own_files_of_edited_projects_are_those_of_the_full_build() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("content");
+    common::copy_dir(&repo().join("content"), &root);
+    let theme = Theme::load(None).expect("theme");
+    // One project of each shipped series, edited on disk.
+    let mut edited = Vec::new();
+    for series in ["jimu-2019", "ict-plan-2019-2021"] {
+        let mut files: Vec<_> = fs::read_dir(root.join(series))
+            .expect("series folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.file_name().is_some_and(|n| n != "_series.yaml"))
+            .collect();
+        files.sort();
+        let file = files[3].clone();
+        let text = fs::read_to_string(&file).expect("read");
+        let (head, rest) = text.split_once("\nname: ").expect("a name line");
+        let line_end = rest.find('\n').expect("line end");
+        fs::write(
+            &file,
+            format!("{head}\nname: 変更後の名前{}", &rest[line_end..]),
+        )
+        .expect("edit");
+        edited.push(file);
+    }
+    let sink = Memory::default();
+    pipeline::build(&root, &theme, None, &sink, &mut Timings::default())
+        .unwrap_or_else(|_| panic!("edited content builds"));
+    let full: BTreeMap<String, Vec<u8>> = sink
+        .into_files()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    // An editor's temporary file beside them is passed over.
+    let swap = root.join("jimu-2019/.edit.yaml.swp");
+    fs::write(&swap, "x").expect("swap file");
+    let mut changed = edited.clone();
+    changed.push(swap);
+    let own = pipeline::own_files(&root, &theme, &changed).expect("own files");
+    let mut want: Vec<String> = edited
+        .iter()
+        .flat_map(|f| {
+            let id = f.file_stem().expect("stem").to_string_lossy().into_owned();
+            [
+                format!("projects/{id}.html"),
+                format!("data/projects/{id}.json"),
+                format!("data/projects/{id}.csv"),
+            ]
+        })
+        .collect();
+    want.sort();
+    let mut got: Vec<String> = own.iter().map(|f| f.path.clone()).collect();
+    got.sort();
+    assert_eq!(got, want);
+    for f in &own {
+        assert!(
+            full[&f.path] == f.bytes,
+            "{} differs from the full build",
+            f.path
+        );
+        if f.path.ends_with(".html") {
+            assert!(String::from_utf8_lossy(&f.bytes).contains("変更後の名前"));
+        }
+    }
+}
+
+/// Whatever is not an edit of existing, good project files is left to the
+/// full rebuild.
+#[test]
+fn own_files_decline_everything_but_good_project_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("content");
+    common::copy_dir(&repo().join("content"), &root);
+    let theme = Theme::load(None).expect("theme");
+    let project = root.join("jimu-2019/gyosei-johoka-suishin.yaml");
+    assert!(pipeline::own_files(&root, &theme, std::slice::from_ref(&project)).is_some());
+    let none = |paths: &[std::path::PathBuf], why: &str| {
+        assert!(pipeline::own_files(&root, &theme, paths).is_none(), "{why}");
+    };
+    none(&[], "nothing changed");
+    none(&[root.join("jimu-2019/.x.swp")], "only a temporary file");
+    for f in [
+        "site.yaml",
+        "departments.yaml",
+        "jimu-2019/_series.yaml",
+        "pages/about.md",
+    ] {
+        none(&[project.clone(), root.join(f)], f);
+    }
+    // A new project file has its own files; a removed one is the rebuild's.
+    let new = root.join("jimu-2019/brand-new.yaml");
+    fs::copy(&project, &new).expect("copy");
+    let own = pipeline::own_files(&root, &theme, std::slice::from_ref(&new)).expect("new file");
+    assert!(own.iter().any(|f| f.path == "projects/brand-new.html"));
+    fs::remove_file(&new).expect("remove");
+    none(&[new], "a removed file");
+    let text = fs::read_to_string(&project).expect("read");
+    fs::write(&project, text.replacen("\nname: ", "\nname: [\n", 1)).expect("break");
+    none(std::slice::from_ref(&project), "a file that does not load");
+    fs::write(&project, &text).expect("restore");
+    fs::write(root.join("site.yaml"), "title: [\n").expect("break site");
+    none(&[project], "the site's files have a problem");
+}

@@ -22,6 +22,8 @@ const MAX_STREAMS: usize = 64;
 struct Server {
     child: Child,
     port: u16,
+    /// Its stderr lines after the first, as they come.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -51,8 +53,16 @@ impl Server {
             .and_then(|s| s.split('/').next())
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no address in {first:?}"));
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, port }
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if let Ok(mut l) = keep.lock() {
+                    l.push(line);
+                }
+            }
+        });
+        Server { child, port, log }
     }
 
     /// A number (in kB for sizes) from `/proc/<pid>/status`.
@@ -204,6 +214,15 @@ fn serve_rebuilds_on_change_and_survives_broken_files() {
         s == 200 && b.contains("ベータ事業")
     });
     eprintln!("edit visible after {} ms", took.as_millis());
+    // The page came first, alone; the rebuild brings the lists up to date.
+    wait_for(&server, "/projects.html", |s, b| {
+        s == 200 && b.contains("ベータ事業")
+    });
+    let log = server.log.lock().expect("log").join("\n");
+    let quick = log
+        .find("変更した事業のページを表示しました")
+        .unwrap_or_else(|| panic!("the edited page was shown first:\n{log}"));
+    assert!(log[quick..].contains("再構築しました"), "{log}");
 
     fs::write(&file, "name: [\n").expect("break");
     wait_for(&server, "/projects/alpha.html", |s, b| {

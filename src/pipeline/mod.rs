@@ -425,8 +425,13 @@ fn load_and_emit(
     };
     // The cache's payload of a fresh project is made here, in parallel.
     let mut out = out;
-    if let (Mode::Build(Emit { caching: Some(_), .. }), Some(p), Some(Ok(em))) =
-        (mode, &p, out.as_mut())
+    if let (
+        Mode::Build(Emit {
+            caching: Some(_), ..
+        }),
+        Some(p),
+        Some(Ok(em)),
+    ) = (mode, &p, out.as_mut())
     {
         if em.blob.is_none() && em.hash.is_some() {
             em.blob = postcard::to_stdvec(&cache::PayloadRef {
@@ -895,4 +900,76 @@ pub fn human_size(n: usize) -> String {
     } else {
         format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
     }
+}
+
+/// The own files (page, JSON, CSV) of the project files among `changed`
+/// in the content folder `root`, each rendered alone as the full build
+/// renders it (a project's own files depend on no other project): `serve`
+/// shows an edit with them at once, before the rebuild that brings the
+/// pages listing the project up to date. Paths that are no content file
+/// (`.yaml`, `.yml`, `.md`: an editor's temporary files, the theme) are
+/// passed over. `None` when no project file is among them, when the site's
+/// files have a problem, or when a content file among them is not a project
+/// file of the folder (a series or site file, a free page, a removed or
+/// renamed file) or does not load without a problem: the full rebuild then
+/// does and reports everything as usual. (A new project file has its own
+/// files at once, like an edited one.)
+pub fn own_files(
+    root: &Path,
+    theme: &Theme,
+    changed: &[std::path::PathBuf],
+) -> Option<Vec<OutFile>> {
+    let content_file = |p: &Path| {
+        p.extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "yaml" | "yml" | "md"))
+    };
+    let changed: Vec<&std::path::PathBuf> = changed.iter().filter(|p| content_file(p)).collect();
+    if changed.is_empty() {
+        return None;
+    }
+    let mut diags = Diagnostics::default();
+    let skeleton = load::skeleton(root, &mut diags);
+    let cx = skeleton.content().filter(|_| diags.is_empty())?;
+    // The listed files as canonical paths, without a system call each (a
+    // linked project file does not match: the full rebuild handles it).
+    let croot = std::fs::canonicalize(root).ok()?;
+    let listed = |f: &Path| f.strip_prefix(root).ok().map(|rel| croot.join(rel));
+    let mut wanted: Vec<(usize, std::path::PathBuf)> = Vec::new();
+    for path in changed {
+        let c = std::fs::canonicalize(path).ok()?;
+        let found = skeleton.series.iter().enumerate().find_map(|(s, sf)| {
+            sf.files
+                .iter()
+                .find(|f| listed(f).as_deref() == Some(c.as_path()))
+                .map(|f| (s, f.clone()))
+        })?;
+        if !wanted.contains(&found) {
+            wanted.push(found);
+        }
+    }
+    let renderer = Renderer::new(&cx, theme).ok()?;
+    let created = cx.site.updated.clone().unwrap_or_default();
+    let exporter = Exporter::new(&cx, &created);
+    let sink = Memory::default();
+    for (s, file) in wanted {
+        let sf = &skeleton.series[s];
+        let p = load::load_project(
+            root,
+            &file,
+            &sf.id,
+            &sf.doc,
+            skeleton.org.as_ref(),
+            &mut diags,
+        )?;
+        if !diags.is_empty() {
+            return None;
+        }
+        let series = &cx.series[s];
+        let mut charts = Duration::ZERO;
+        let (path, html) = renderer.project(&cx, series, &p, &mut charts).ok()?;
+        sink.put(&path, html.as_bytes()).ok()?;
+        exporter.project(&cx, series, &p).put(&sink).ok()?;
+    }
+    Some(sink.into_files())
 }

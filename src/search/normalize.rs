@@ -52,8 +52,7 @@ pub(crate) fn stable(c: char) -> bool {
 pub fn normalize(s: &str) -> String {
     // Σ (UTF-8 CE A3), or a character of U+1D000..U+1DFFF (F0 9D), which
     // holds the mathematical letters that normalise to it.
-    if s
-        .as_bytes()
+    if s.as_bytes()
         .windows(2)
         .any(|w| w == [0xce, 0xa3] || w == [0xf0, 0x9d])
     {

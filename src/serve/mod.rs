@@ -205,6 +205,47 @@ fn rebuild(
     }
 }
 
+/// Shows an edit of project files at once: when every path of `changed`
+/// is a project file that loads without a problem and the last build was
+/// good, its own files (page, JSON, CSV; see [`crate::pipeline::own_files`])
+/// replace theirs in what is served and open pages are told to reload. The
+/// full rebuild that follows brings the pages listing the projects up to
+/// date. Returns the time taken, or `None` when nothing was done.
+fn show_own_files(
+    content: &Path,
+    theme: Option<&Path>,
+    shared: &Mutex<State>,
+    changed: &[PathBuf],
+) -> Option<Duration> {
+    let start = Instant::now();
+    if lock(shared).error.is_some() {
+        return None;
+    }
+    let theme = Theme::load(theme).ok()?;
+    let files = crate::pipeline::own_files(content, &theme, changed)?;
+    let mut st = lock(shared);
+    if st.error.is_some() {
+        return None;
+    }
+    let generation = st.generation + 1;
+    let snippet = reload_snippet(generation);
+    let mut old = Vec::with_capacity(files.len());
+    for f in files {
+        let body = if is_html(&f.path) {
+            inject(&f.bytes, snippet.as_bytes())
+        } else {
+            Arc::from(f.bytes)
+        };
+        old.extend(st.files.insert(f.path, body));
+    }
+    // `built` stays: the other pages still carry its snippet, which the
+    // rebuild strips to reuse them.
+    st.generation = generation;
+    drop(st);
+    drop(old);
+    Some(start.elapsed())
+}
+
 fn is_html(path: &str) -> bool {
     mime_guess::from_path(path).first_raw() == Some("text/html")
 }
@@ -292,11 +333,11 @@ pub fn run(o: &Options) -> io::Result<()> {
         .register(&mut listener, LISTENER, Interest::READABLE)?;
     let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
     // Watch content and theme; rebuild after a short quiet period.
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(ev) = res {
             if !matches!(ev.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(());
+                let _ = tx.send(ev.paths);
             }
         }
     })
@@ -315,9 +356,22 @@ pub fn run(o: &Options) -> io::Result<()> {
         let theme = o.theme.clone();
         let quiet = o.quiet;
         std::thread::spawn(move || {
-            while rx.recv().is_ok() {
+            while let Ok(mut changed) = rx.recv() {
                 // Coalesce the burst of events an editor's save produces.
-                while rx.recv_timeout(Duration::from_millis(20)).is_ok() {}
+                while let Ok(more) = rx.recv_timeout(Duration::from_millis(20)) {
+                    changed.extend(more);
+                }
+                changed.sort();
+                changed.dedup();
+                if let Some(took) = show_own_files(&content, theme.as_deref(), &shared, &changed) {
+                    let _ = waker.wake();
+                    if !quiet {
+                        eprintln!(
+                            "変更した事業のページを表示しました（{:.0} ms）。一覧のページを作り直しています",
+                            took.as_secs_f64() * 1000.0
+                        );
+                    }
+                }
                 let result = rebuild(&content, theme.as_deref(), &shared);
                 let _ = waker.wake();
                 if !quiet {
