@@ -87,7 +87,11 @@ fn every_kind_of_change_rebuilds_as_a_clean_build_would() {
         "name: \"住居表示台帳管理システム\"",
         "name: \"住居表示台帳管理システム（改）\"",
     );
-    rebuild_equals_clean(d, &theme);
+    let err = rebuild_equals_clean(d, &["--theme", "mytheme", "-v"]);
+    assert!(
+        err.contains("wall search-patch"),
+        "the search index was patched: {err}"
+    );
     assert_ne!(ino(&d.join(A)), a0, "the changed project was rendered");
     assert_eq!(ino(&d.join(B)), b0, "an unchanged project was reused");
     let html = fs::read_to_string(d.join(A)).expect("page");
@@ -99,7 +103,8 @@ fn every_kind_of_change_rebuilds_as_a_clean_build_would() {
         "- name: 経営企画課",
         "- name: 経営戦略課",
     );
-    rebuild_equals_clean(d, &theme);
+    let err = rebuild_equals_clean(d, &["--theme", "mytheme", "-v"]);
+    assert!(!err.contains("search-patch"), "nothing is patched: {err}");
     assert_ne!(ino(&d.join(B)), b0);
     let b1 = ino(&d.join(B));
 
@@ -269,4 +274,34 @@ fn a_new_source_date_epoch_is_a_change() {
     assert_eq!(a, b, "cached rebuild equals a clean build");
     let second = fs::read_to_string(d.join("out").join(page)).expect("page");
     assert!(second.contains("2001年9月9日"), "the new date is shown");
+}
+
+/// The previous search index is patched only when its files are still as
+/// the previous build wrote them: a shard changed behind its back (same
+/// size, other bytes) means a fresh index, still equal to a clean build.
+#[test]
+fn a_changed_search_shard_is_not_patched() {
+    let dir = fixture("shipped");
+    let d = dir.path();
+    build(d, &["--output", "out"]);
+    let shard = d.join("out/search/g/0.bin");
+    let mut b = fs::read(&shard).expect("read");
+    let at = b.len() / 2;
+    b[at] ^= 0x55;
+    fs::write(&shard, &b).expect("write");
+    edit(
+        &d.join("content/ict-plan-2019-2021/address-register.yaml"),
+        "name: \"住居表示台帳管理システム\"",
+        "name: \"住居表示台帳管理システム（改）\"",
+    );
+    let err = rebuild_equals_clean(d, &["-v"]);
+    assert!(!err.contains("search-patch"), "not patched: {err}");
+    // With the shard intact again, the next edit is patched.
+    edit(
+        &d.join("content/ict-plan-2019-2021/address-register.yaml"),
+        "（改）",
+        "（再）",
+    );
+    let err = rebuild_equals_clean(d, &["-v"]);
+    assert!(err.contains("wall search-patch"), "patched: {err}");
 }

@@ -53,6 +53,12 @@ pub trait Sink: Sync {
     fn discard(&self, _path: &str) -> io::Result<()> {
         Ok(())
     }
+    /// The bytes of the previous build's file `path`, without taking it
+    /// into this build, when it is still as `stamp` says (a sink whose
+    /// previous files only the build changes may do without a stamp).
+    fn previous(&self, _path: &str, _stamp: Option<&Stamp>) -> Option<Vec<u8>> {
+        None
+    }
     /// Whether the previous build's output holds exactly `files` (paths
     /// sorted, each as stamped) and nothing else, so that a build with the
     /// same inputs has nothing to write.
@@ -172,6 +178,14 @@ impl Sink for Memory {
         let s = memory_stamp(bytes.len());
         self.insert(path, bytes)?;
         Ok(Some(s))
+    }
+
+    fn previous(&self, path: &str, stamp: Option<&Stamp>) -> Option<Vec<u8>> {
+        let bytes = self.previous.as_ref().and_then(|p| p(path))?;
+        match stamp {
+            Some(s) if s.len != bytes.len() as u64 => None,
+            _ => Some(bytes),
+        }
     }
 
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {

@@ -359,6 +359,17 @@ impl Sink for Staging {
         fs::read(self.stage.join(safe_relative(path)?))
     }
 
+    fn previous(&self, path: &str, stamp: Option<&Stamp>) -> Option<Vec<u8>> {
+        let stamp = stamp.filter(|_| self.reusable)?;
+        let from = self.target.join(safe_relative(path).ok()?);
+        if !fs::symlink_metadata(&from).ok()?.is_file() {
+            return None;
+        }
+        let bytes = fs::read(&from).ok()?;
+        (bytes.len() as u64 == stamp.len && crate::cache::hash64(&bytes) == stamp.hash)
+            .then_some(bytes)
+    }
+
     fn discard(&self, path: &str) -> io::Result<()> {
         let rel = safe_relative(path)?;
         lock(&self.written).retain(|(p, _)| p != path);

@@ -97,6 +97,10 @@ struct Emit<'a> {
     search: bool,
     /// The build cache, when one is kept.
     caching: Option<&'a Caching<'a>>,
+    /// When the previous search index is patched: the grams each changed
+    /// project file (by path relative to the content folder) had in it.
+    /// Any other project is the previous build's document.
+    patching: Option<HashMap<String, search::Grams>>,
 }
 
 /// The build cache as one build uses it.
@@ -189,7 +193,10 @@ impl Emit<'_> {
         };
         Timings::add(&t.reuse, start.elapsed());
         let start = Instant::now();
-        let search = doc.as_ref().map(search::Prepared::of);
+        let search = doc.as_ref().map(|d| match self.patching {
+            Some(_) => search::Prepared::chunk_only(d),
+            None => search::Prepared::of(d),
+        });
         Timings::add(&t.search, start.elapsed());
         Some((
             p,
@@ -230,12 +237,24 @@ impl Emit<'_> {
         files.extend(data.put_stamped(self.sink)?);
         Timings::add(&t.write, start.elapsed());
         let start = Instant::now();
-        let (doc, ready) = match self.search {
-            true => {
+        let (doc, ready) = match (self.search, &self.patching) {
+            (true, None) => {
                 let (d, r) = search::Doc::prepared(self.cx, series, p);
                 (Some(d), Some(r))
             }
-            false => (None, None),
+            (true, Some(old)) => {
+                let d = search::Doc::of(self.cx, series, p);
+                let rel = self
+                    .caching
+                    .and_then(|c| Some(c.files.get(s)?.get(i)?.0.as_str()));
+                let r = match rel.and_then(|r| old.get(r)) {
+                    Some(g) => search::Prepared::changed(&d, g.clone()),
+                    // Its file is as before (its output was not).
+                    None => search::Prepared::chunk_only(&d),
+                };
+                (Some(d), Some(r))
+            }
+            (false, _) => (None, None),
         };
         Timings::add(&t.search, start.elapsed());
         let hash = self.caching.and_then(|c| c.files.get(s)?.get(i)?.1);
@@ -555,19 +574,31 @@ fn run(
         (Some(c), Some(ex)) if diags.is_empty() => Some(Streams::open(c, ex, sink)?),
         _ => None,
     };
+    let searching = search::enabled();
+    let t0 = Instant::now();
+    let (base, patching) = match caching.filter(|_| searching && streams.is_some()) {
+        Some(c) => patch_base(c, sink).unzip(),
+        None => (None, None),
+    };
+    if base.is_some() {
+        // Reading the previous index to patch it (named for the tests).
+        t.phase("search-patch", t0);
+    }
     let mode = match (&cx, &renderer, &exporter, &streams) {
         (Some(cx), Some(renderer), Some(exporter), Some(_)) => Mode::Build(Emit {
             cx,
             renderer,
             exporter,
             sink,
-            search: search::enabled(),
+            search: searching,
             caching,
+            patching,
         }),
         _ => Mode::Check,
     };
-    let mut index = match &mode {
-        Mode::Build(e) if e.search => Some(search::Indexer::new(sink)),
+    let mut index = match (&mode, base) {
+        (Mode::Build(e), Some(base)) if e.search => Some(search::Indexer::patching(sink, base)),
+        (Mode::Build(e), None) if e.search => Some(search::Indexer::new(sink)),
         _ => None,
     };
     let Pass {
@@ -613,6 +644,54 @@ fn run(
     t.phase("aggregate-pages", start);
     let cache = caching.and_then(|c| new_cache(c.deps, &cx, records));
     Ok((count, cache))
+}
+
+/// Changed project files at most, per 1 000, for the previous search index
+/// to be patched rather than made again.
+const PATCH_PER_MILLE: usize = 100;
+
+/// The previous build's search index and the grams each changed project
+/// file had in it, when the index can be patched: the previous build had
+/// the same inputs but the project files, the same project files in the
+/// same order, few of them changed, their previous documents are in the
+/// cache, and its index files are in the output as it wrote them.
+fn patch_base(
+    c: &Caching,
+    sink: &dyn Sink,
+) -> Option<(search::patch::Base, HashMap<String, search::Grams>)> {
+    let previous = c.previous?;
+    let files: Vec<&(String, Option<Hash>)> = c.files.iter().flatten().collect();
+    let n = files.len();
+    if n == 0 || n != previous.entries.len() {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for ((rel, hash), e) in files.iter().map(|f| (&f.0, f.1)).zip(&previous.entries) {
+        if *rel != e.file {
+            return None;
+        }
+        if hash != Some(e.hash) {
+            changed.push(e);
+        }
+    }
+    if changed.len() * 1000 > n * PATCH_PER_MILLE {
+        return None;
+    }
+    let mut old = HashMap::with_capacity(changed.len());
+    for e in changed {
+        let doc = previous.payload(e)?.0.search?;
+        old.insert(e.file.clone(), search::Grams::of(&doc.normalized_fields()));
+    }
+    let stamp = |path: &str| {
+        previous
+            .outputs
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()
+            .map(|i| &previous.outputs[i].1)
+    };
+    let get = |path: &str| sink.previous(path, stamp(path));
+    let base = search::patch::Base::read(&get, u32::try_from(n).ok()?)?;
+    Some((base, old))
 }
 
 /// The cache of a build of `cx` (slim projects) whose projects left

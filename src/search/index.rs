@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::output::Sink;
 
+use super::patch::Base;
 use super::postings::{read_run_entry, varint, Growing, Set};
 use super::Doc;
 
@@ -74,7 +75,7 @@ fn key(units: &[u16]) -> u64 {
     })
 }
 
-fn key_units(k: u64) -> Vec<u16> {
+pub(crate) fn key_units(k: u64) -> Vec<u16> {
     (0..MAX_GRAM)
         .map(|i| (k >> (48 - 16 * i)) as u16)
         .take_while(|&u| u != 0)
@@ -124,6 +125,16 @@ pub struct Grams {
 }
 
 impl Grams {
+    /// The recorded keys of the name.
+    pub(crate) fn name_keys(&self) -> &[u64] {
+        &self.name
+    }
+
+    /// The recorded keys of every field.
+    pub(crate) fn all_keys(&self) -> &[u64] {
+        &self.all
+    }
+
     /// The grams of normalised `fields` (name first).
     pub fn of(fields: &[String]) -> Grams {
         let mut units = Vec::new();
@@ -158,29 +169,56 @@ impl Grams {
 pub struct Prepared {
     grams: Grams,
     chunk: Vec<u8>,
+    /// When the previous index is patched: the grams the document had in
+    /// it (only for a document that changed).
+    old: Option<Grams>,
 }
 
 impl Prepared {
-    /// The grams and the chunk entry of `doc`.
-    pub fn of(doc: &Doc) -> Prepared {
-        let cd = ChunkDoc {
-            u: &doc.url,
-            n: &doc.name,
-            d: &doc.department,
-            s: &doc.series,
-            r: doc
-                .rating
-                .as_ref()
-                .map(|(c, col, l)| (c.as_str(), col.as_str(), l.as_deref())),
-            t: &doc.texts,
-        };
-        // Strings and an optional tuple of strings always serialize.
-        let chunk = serde_json::to_vec(&cd).unwrap_or_default();
+    /// The chunk entry of `doc` only: enough for an unchanged document
+    /// when the previous index is patched ([`Indexer::patching`]).
+    pub fn chunk_only(doc: &Doc) -> Prepared {
         Prepared {
-            grams: Grams::of(&doc.normalized_fields()),
-            chunk,
+            grams: Grams::default(),
+            chunk: chunk_json(doc),
+            old: None,
         }
     }
+
+    /// [`Prepared::of`] a changed document whose grams were `old` in the
+    /// index being patched.
+    pub fn changed(doc: &Doc, old: Grams) -> Prepared {
+        Prepared {
+            old: Some(old),
+            ..Prepared::of(doc)
+        }
+    }
+
+    /// The grams and the chunk entry of `doc`.
+    pub fn of(doc: &Doc) -> Prepared {
+        Prepared {
+            grams: Grams::of(&doc.normalized_fields()),
+            chunk: chunk_json(doc),
+            old: None,
+        }
+    }
+}
+
+/// `doc`'s entry in its result chunk (JSON).
+fn chunk_json(doc: &Doc) -> Vec<u8> {
+    let cd = ChunkDoc {
+        u: &doc.url,
+        n: &doc.name,
+        d: &doc.department,
+        s: &doc.series,
+        r: doc
+            .rating
+            .as_ref()
+            .map(|(c, col, l)| (c.as_str(), col.as_str(), l.as_deref())),
+        t: &doc.texts,
+    };
+    // Strings and an optional tuple of strings always serialize.
+    serde_json::to_vec(&cd).unwrap_or_default()
 }
 
 /// One document of a result chunk.
@@ -474,7 +512,33 @@ struct Shards<'a> {
     count: usize,
 }
 
-impl Shards<'_> {
+impl<'a> Shards<'a> {
+    fn new(sink: &'a dyn Sink) -> Self {
+        Shards {
+            sink,
+            cur: Vec::new(),
+            first: None,
+            dir: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// Writes the last shard, `dir.bin` and `index.json`.
+    fn finish(mut self, n: u32, synonyms: &[Vec<String>]) -> io::Result<()> {
+        self.flush()?;
+        self.sink.put("search/dir.bin", &self.dir)?;
+        let manifest = Manifest {
+            v: VERSION,
+            docs: n as usize,
+            shards: self.count,
+            chunk: CHUNK_DOCS,
+            synonyms,
+        };
+        let mut json = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
+        json.push(b'\n');
+        self.sink.put("search/index.json", &json)
+    }
+
     fn push(&mut self, gram: &[u16], name: &Set, all: &Set, n: u32) -> io::Result<()> {
         if self.first.is_none() {
             self.first = Some(gram.to_vec());
@@ -529,9 +593,23 @@ pub struct Indexer<'a> {
     batch_all: (Vec<u64>, Vec<usize>),
     chunk: Vec<u8>,
     in_chunk: usize,
+    /// When patching the previous index: its sets, and the changed
+    /// documents (number, grams before, grams now).
+    patch: Option<(Base, Vec<(u32, Grams, Grams)>)>,
 }
 
 impl<'a> Indexer<'a> {
+    /// An index that patches `base`, the previous build's, writing into
+    /// `sink`: every document must be added as before, in the same order,
+    /// an unchanged one with [`Prepared::chunk_only`] and a changed one
+    /// with [`Prepared::changed`].
+    pub fn patching(sink: &'a dyn Sink, base: Base) -> Self {
+        Indexer {
+            patch: Some((base, Vec::new())),
+            ..Self::new(sink)
+        }
+    }
+
     /// An empty index writing into `sink`.
     pub fn new(sink: &'a dyn Sink) -> Self {
         Self::with_budget(sink, MEMORY_BUDGET, 64)
@@ -552,6 +630,7 @@ impl<'a> Indexer<'a> {
             batch_all: Default::default(),
             chunk: Vec::new(),
             in_chunk: 0,
+            patch: None,
         }
     }
 
@@ -571,6 +650,12 @@ impl<'a> Indexer<'a> {
     /// parallel with the others).
     pub fn add(&mut self, doc: &Prepared) -> io::Result<()> {
         self.docs += 1;
+        if let Some((_, changes)) = &mut self.patch {
+            if let Some(old) = &doc.old {
+                changes.push((self.docs - 1, old.clone(), doc.grams.clone()));
+            }
+            return self.add_to_chunk(doc);
+        }
         for (buf, keys) in [
             (&mut self.batch_name, &doc.grams.name),
             (&mut self.batch_all, &doc.grams.all),
@@ -581,6 +666,10 @@ impl<'a> Indexer<'a> {
         if self.batch_all.1.len() == self.batch {
             self.add_batch()?;
         }
+        self.add_to_chunk(doc)
+    }
+
+    fn add_to_chunk(&mut self, doc: &Prepared) -> io::Result<()> {
         self.chunk
             .push(if self.in_chunk == 0 { b'[' } else { b',' });
         self.chunk.extend_from_slice(&doc.chunk);
@@ -629,17 +718,18 @@ impl<'a> Indexer<'a> {
     /// Writes the shards, `dir.bin` and `index.json`; removes the runs.
     pub fn finish(mut self, synonyms: &[Vec<String>]) -> io::Result<()> {
         self.flush_chunk()?;
-        self.add_batch()?;
         let n = self.docs;
+        if let Some((base, changes)) = self.patch.take() {
+            let mut shards = Shards::new(self.sink);
+            for (g, name, all) in base.patch(&changes) {
+                shards.push(&g, &name, &all, n)?;
+            }
+            return shards.finish(n, synonyms);
+        }
+        self.add_batch()?;
         let mut all = Prefixes::new(std::mem::take(&mut self.all).into_stream()?, n);
         let mut name = Prefixes::new(std::mem::take(&mut self.name).into_stream()?, n);
-        let mut shards = Shards {
-            sink: self.sink,
-            cur: Vec::new(),
-            first: None,
-            dir: Vec::new(),
-            count: 0,
-        };
+        let mut shards = Shards::new(self.sink);
         // Every name gram is a gram of all fields, so the name grams come
         // in the same order, a subsequence.
         let mut next_name = name.next()?;
@@ -657,18 +747,7 @@ impl<'a> Indexer<'a> {
             };
             shards.push(&g, in_name, &set, n)?;
         }
-        shards.flush()?;
-        self.sink.put("search/dir.bin", &shards.dir)?;
-        let manifest = Manifest {
-            v: VERSION,
-            docs: n as usize,
-            shards: shards.count,
-            chunk: CHUNK_DOCS,
-            synonyms,
-        };
-        let mut json = serde_json::to_vec(&manifest).map_err(io::Error::other)?;
-        json.push(b'\n');
-        self.sink.put("search/index.json", &json)?;
+        shards.finish(n, synonyms)?;
         drop((all, name));
         drop(self.spill.take());
         Ok(())

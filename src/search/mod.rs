@@ -17,6 +17,7 @@
 
 pub mod index;
 pub mod normalize;
+pub mod patch;
 mod postings;
 pub mod query;
 pub mod synonyms;

@@ -215,3 +215,86 @@ fn batches_of_64_and_bitmaps() {
         ]
     );
 }
+
+fn index_of(docs: &[Doc]) -> BTreeMap<String, Vec<u8>> {
+    let sink = Memory::default();
+    let mut ix = Indexer::new(&sink);
+    for d in docs {
+        ix.add(&Prepared::of(d)).expect("add");
+    }
+    ix.finish(&synonyms()).expect("finish");
+    sink.into_files()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect()
+}
+
+/// 150 documents with bitmaps and sparse sets; then some change: a name,
+/// a text gaining grams no other document has, a text losing the only
+/// occurrence of its grams, one document emptied of everything it shared.
+#[test]
+fn patching_gives_the_files_of_a_fresh_index() {
+    let before: Vec<Doc> = (0..150u32)
+        .map(|i| {
+            let kind = if i % 3 == 0 {
+                "偶数の事例"
+            } else {
+                "奇数の事例"
+            };
+            doc(
+                &format!("事業{i}"),
+                &[
+                    kind,
+                    if i == 7 {
+                        "唯一無二の語"
+                    } else {
+                        "共通"
+                    },
+                ],
+            )
+        })
+        .collect();
+    let mut after = before.clone();
+    after[0].name = "名前を変えた事業".to_string();
+    after[7].texts = vec!["奇数の事例".to_string()];
+    after[64].texts.push("新しい言葉ｸﾞﾙｰﾌﾟｳｪｱ".to_string());
+    after[149] = doc("孤立", &["独自"]);
+    let old = index_of(&before);
+    let fresh = index_of(&after);
+    assert_ne!(old, fresh, "the changes change the index");
+    let get = |p: &str| old.get(p).cloned();
+    let base = super::patch::Base::read(&get, 150).expect("the old index reads back");
+    let sink = Memory::default();
+    let mut ix = Indexer::patching(&sink, base);
+    for (b, a) in before.iter().zip(&after) {
+        if a == b {
+            ix.add(&Prepared::chunk_only(a)).expect("add");
+        } else {
+            let was = Grams::of(&b.normalized_fields());
+            ix.add(&Prepared::changed(a, was)).expect("add");
+        }
+    }
+    ix.finish(&synonyms()).expect("finish");
+    let patched: BTreeMap<String, Vec<u8>> = sink
+        .into_files()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        patched.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fresh {
+        assert!(patched[path] == *bytes, "{path} differs from a fresh index");
+    }
+    // A base of another size, or a damaged shard, is not read.
+    assert!(super::patch::Base::read(&get, 149).is_none());
+    let broken = |p: &str| {
+        let mut b = old.get(p).cloned()?;
+        if p == "search/g/0.bin" {
+            b.truncate(b.len() / 2);
+        }
+        Some(b)
+    };
+    assert!(super::patch::Base::read(&broken, 150).is_none());
+}
