@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::output::Sink;
 
-use super::patch::Base;
+use super::patch::{Base, Change};
 use super::postings::{read_run_entry, varint, Growing, Set};
 use super::Doc;
 
@@ -595,7 +595,7 @@ pub struct Indexer<'a> {
     in_chunk: usize,
     /// When patching the previous index: its sets, and the changed
     /// documents (number, grams before, grams now).
-    patch: Option<(Base, Vec<(u32, Grams, Grams)>)>,
+    patch: Option<(Base, Vec<Change>)>,
 }
 
 impl<'a> Indexer<'a> {

@@ -12,6 +12,9 @@ use super::index::{gram_cmp, key_units, Grams, MAX_GRAM, VERSION};
 use super::postings::{read_varint, Set};
 use super::query::Manifest;
 
+/// A changed document: its number, its grams before and now.
+pub type Change = (u32, Grams, Grams);
+
 /// The previous build's sets, in gram order: gram, name documents, all
 /// documents (sorted).
 pub struct Base {
@@ -77,7 +80,7 @@ impl Base {
 
     /// Applies the changes (document, its grams before, its grams now) and
     /// returns every gram with its name and all-fields sets, in gram order.
-    pub(crate) fn patch(self, changes: &[(u32, Grams, Grams)]) -> Vec<(Vec<u16>, Set, Set)> {
+    pub(crate) fn patch(self, changes: &[Change]) -> Vec<(Vec<u16>, Set, Set)> {
         let Base { mut grams, n } = self;
         let mut at: HashMap<Vec<u16>, usize> = grams
             .iter()
