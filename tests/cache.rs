@@ -82,6 +82,19 @@ fn every_kind_of_change_rebuilds_as_a_clean_build_would() {
     // One project changed: only its files are new; the others are the
     // previous output's files, linked, not rendered again.
     let (a0, b0) = (ino(&d.join(A)), ino(&d.join(B)));
+    let chunks = |d: &Path| -> BTreeMap<String, u64> {
+        fs::read_dir(d.join("out/search/c"))
+            .expect("chunks")
+            .map(|e| e.expect("entry").path())
+            .map(|p| {
+                (
+                    p.file_name().expect("name").to_string_lossy().into_owned(),
+                    ino(&p),
+                )
+            })
+            .collect()
+    };
+    let c0 = chunks(d);
     edit(
         &d.join("content/ict-plan-2019-2021/address-register.yaml"),
         "name: \"住居表示台帳管理システム\"",
@@ -93,6 +106,13 @@ fn every_kind_of_change_rebuilds_as_a_clean_build_would() {
         "the search index was patched: {err}"
     );
     assert_ne!(ino(&d.join(A)), a0, "the changed project was rendered");
+    // Of the search results' chunks only the changed project's is new.
+    let c1 = chunks(d);
+    assert_eq!(c0.keys().collect::<Vec<_>>(), c1.keys().collect::<Vec<_>>());
+    let new: Vec<&String> = c1.keys().filter(|k| c0[*k] != c1[*k]).collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    let text = fs::read_to_string(d.join("out/search/c").join(new[0])).expect("chunk");
+    assert!(text.contains("住居表示台帳管理システム（改）"), "{text}");
     assert_eq!(ino(&d.join(B)), b0, "an unchanged project was reused");
     let html = fs::read_to_string(d.join(A)).expect("page");
     assert!(html.contains("住居表示台帳管理システム（改）"));

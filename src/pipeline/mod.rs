@@ -597,7 +597,9 @@ fn run(
         _ => Mode::Check,
     };
     let mut index = match (&mode, base) {
-        (Mode::Build(e), Some(base)) if e.search => Some(search::Indexer::patching(sink, base)),
+        (Mode::Build(e), Some((base, chunks))) if e.search => {
+            Some(search::Indexer::patching(sink, base, chunks))
+        }
         (Mode::Build(e), None) if e.search => Some(search::Indexer::new(sink)),
         _ => None,
     };
@@ -655,10 +657,7 @@ const PATCH_PER_MILLE: usize = 100;
 /// the same inputs but the project files, the same project files in the
 /// same order, few of them changed, their previous documents are in the
 /// cache, and its index files are in the output as it wrote them.
-fn patch_base(
-    c: &Caching,
-    sink: &dyn Sink,
-) -> Option<(search::patch::Base, HashMap<String, search::Grams>)> {
+fn patch_base(c: &Caching, sink: &dyn Sink) -> Option<(Patch, HashMap<String, search::Grams>)> {
     let previous = c.previous?;
     let files: Vec<&(String, Option<Hash>)> = c.files.iter().flatten().collect();
     let n = files.len();
@@ -691,8 +690,14 @@ fn patch_base(
     };
     let get = |path: &str| sink.previous(path, stamp(path));
     let base = search::patch::Base::read(&get, u32::try_from(n).ok()?)?;
-    Some((base, old))
+    let chunks = (0..n.div_ceil(search::index::CHUNK_DOCS))
+        .map(|k| stamp(&format!("search/c/{k}.json")).copied())
+        .collect();
+    Some(((base, chunks), old))
 }
+
+/// The previous index to patch, and the stamps of its result chunks.
+type Patch = (search::patch::Base, Vec<Option<Stamp>>);
 
 /// The cache of a build of `cx` (slim projects) whose projects left
 /// `records`; `None` when one of them left none.

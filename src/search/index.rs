@@ -46,7 +46,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::output::Sink;
+use crate::output::{Sink, Stamp};
 
 use super::patch::{Base, Change};
 use super::postings::{read_run_entry, varint, Growing, Set};
@@ -596,6 +596,11 @@ pub struct Indexer<'a> {
     /// When patching the previous index: its sets, and the changed
     /// documents (number, grams before, grams now).
     patch: Option<(Base, Vec<Change>)>,
+    /// When patching: the stamp of each result chunk of the previous
+    /// build, by number (a chunk whose documents did not change is taken
+    /// from it), and whether a document of the current chunk changed.
+    chunk_stamps: Vec<Option<Stamp>>,
+    chunk_changed: bool,
 }
 
 impl<'a> Indexer<'a> {
@@ -603,9 +608,12 @@ impl<'a> Indexer<'a> {
     /// `sink`: every document must be added as before, in the same order,
     /// an unchanged one with [`Prepared::chunk_only`] and a changed one
     /// with [`Prepared::changed`].
-    pub fn patching(sink: &'a dyn Sink, base: Base) -> Self {
+    /// `chunk_stamps` are the stamps of the previous build's result chunks,
+    /// by number, as far as known.
+    pub fn patching(sink: &'a dyn Sink, base: Base, chunk_stamps: Vec<Option<Stamp>>) -> Self {
         Indexer {
             patch: Some((base, Vec::new())),
+            chunk_stamps,
             ..Self::new(sink)
         }
     }
@@ -631,6 +639,8 @@ impl<'a> Indexer<'a> {
             chunk: Vec::new(),
             in_chunk: 0,
             patch: None,
+            chunk_stamps: Vec::new(),
+            chunk_changed: false,
         }
     }
 
@@ -653,6 +663,7 @@ impl<'a> Indexer<'a> {
         if let Some((_, changes)) = &mut self.patch {
             if let Some(old) = &doc.old {
                 changes.push((self.docs - 1, old.clone(), doc.grams.clone()));
+                self.chunk_changed = true;
             }
             return self.add_to_chunk(doc);
         }
@@ -709,9 +720,18 @@ impl<'a> Indexer<'a> {
         }
         self.chunk.extend_from_slice(b"]\n");
         let k = (self.docs as usize - 1) / CHUNK_DOCS;
-        self.sink.put(&format!("search/c/{k}.json"), &self.chunk)?;
+        let path = format!("search/c/{k}.json");
+        let same = !self.chunk_changed && self.patch.is_some();
+        let reused = match self.chunk_stamps.get(k) {
+            Some(Some(stamp)) if same => self.sink.reuse(&path, stamp)?.is_some(),
+            _ => false,
+        };
+        if !reused {
+            self.sink.put(&path, &self.chunk)?;
+        }
         self.chunk.clear();
         self.in_chunk = 0;
+        self.chunk_changed = false;
         Ok(())
     }
 

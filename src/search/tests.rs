@@ -265,7 +265,7 @@ fn patching_gives_the_files_of_a_fresh_index() {
     let get = |p: &str| old.get(p).cloned();
     let base = super::patch::Base::read(&get, 150).expect("the old index reads back");
     let sink = Memory::default();
-    let mut ix = Indexer::patching(&sink, base);
+    let mut ix = Indexer::patching(&sink, base, Vec::new());
     for (b, a) in before.iter().zip(&after) {
         if a == b {
             ix.add(&Prepared::chunk_only(a)).expect("add");
