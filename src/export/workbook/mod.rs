@@ -13,8 +13,8 @@
 //! Memory stays bounded: the project worksheets use rust_xlsxwriter's
 //! constant-memory mode (each row is flushed to an anonymous temporary file
 //! as the next begins), projects are appended in site order like the
-//! CSVs ([`super::Streams`]), and at most a few of them wait in the
-//! channel to the workbook's thread ([`Writer`]). Only the zipped file is
+//! CSVs ([`super::Streams`]), and at most 256 of them (a few MB) wait in
+//! the channel to the workbook's thread ([`Writer`]). Only the zipped file is
 //! held at the end.
 //!
 //! Owns: the workbook's sheets and columns ([`sheets`]), shared with the
