@@ -83,3 +83,26 @@ fn the_workbook_is_deterministic_and_holds_every_project() {
     assert_eq!(r["format"], "xlsx");
     assert_eq!(r["bytes"], a.len());
 }
+
+#[test]
+fn a_text_too_long_for_an_excel_cell_fails_the_build_naming_project_and_sheet() {
+    let dir = fixture("minimal");
+    let d = dir.path();
+    let file = d.join("content/sample/alpha.yaml");
+    let yaml = fs::read_to_string(&file).unwrap();
+    // One character over Excel's 32,767 per cell, in 事業's 概要 column.
+    let long = format!("summary: {}\n", "あ".repeat(32_768));
+    let at = yaml.find("summary: |").expect("alpha has a summary");
+    let end = yaml[at..].find("\naccount:").expect("account follows") + at + 1;
+    fs::write(&file, format!("{}{long}{}", &yaml[..at], &yaml[end..])).unwrap();
+    let o = hyoka(d, &["check", "-q"]);
+    assert!(o.status.success(), "check accepts it: {:?}", text(&o));
+    let o = hyoka(d, &["build", "-q", "--output", "out"]);
+    let (_, err) = text(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("projects.xlsx: 事業「alpha」のシート「事業」に 32767 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists(), "no output from a failed build");
+}

@@ -38,6 +38,7 @@ pub mod workbook;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -122,8 +123,8 @@ pub struct ProjectData {
     rating_rows: Vec<u8>,
     /// `data/projects/<id>.csv`.
     csv: Vec<u8>,
-    /// The rows of `data/projects.xlsx`.
-    sheet_rows: workbook::Rows,
+    /// The rows of `data/projects.xlsx` (shared with the workbook's thread).
+    sheet_rows: Arc<workbook::Rows>,
 }
 
 /// The parts of a project's data found in none of its own files (the
@@ -142,7 +143,7 @@ impl ProjectData {
         Extra {
             indicator_rows: self.indicator_rows.clone(),
             rating_rows: self.rating_rows.clone(),
-            sheet_rows: self.sheet_rows.clone(),
+            sheet_rows: workbook::Rows::clone(&self.sheet_rows),
         }
     }
 
@@ -206,7 +207,7 @@ impl Exporter {
             indicator_rows: extra.indicator_rows,
             rating_rows: extra.rating_rows,
             csv,
-            sheet_rows: extra.sheet_rows,
+            sheet_rows: Arc::new(extra.sheet_rows),
         })
     }
 
@@ -226,7 +227,7 @@ impl Exporter {
             rating_rows: csv_rows(&tables::ratings_of(content, &one).rows),
             projects_rows,
             csv,
-            sheet_rows: workbook::rows(content, series, p),
+            sheet_rows: Arc::new(workbook::rows(content, series, p)),
         }
     }
 }
@@ -241,7 +242,7 @@ pub struct Streams<'a> {
     indicators: Box<dyn Stream + 'a>,
     ratings: Box<dyn Stream + 'a>,
     departments: BTreeMap<String, Box<dyn Stream + 'a>>,
-    book: workbook::Book,
+    book: workbook::Writer,
 }
 
 impl<'a> Streams<'a> {
@@ -276,7 +277,7 @@ impl<'a> Streams<'a> {
             indicators: start("indicators.csv", &ex.indicators.csv)?,
             ratings: start("ratings.csv", &ex.ratings.csv)?,
             departments: BTreeMap::new(),
-            book: workbook::Book::open(content)?,
+            book: workbook::Writer::open(content)?,
         })
     }
 
@@ -306,7 +307,7 @@ impl<'a> Streams<'a> {
             }
         };
         dept.write_all(&d.projects_rows)?;
-        self.book.append(&d.sheet_rows)?;
+        self.book.append(Arc::clone(&d.sheet_rows))?;
         Ok(())
     }
 

@@ -47,6 +47,12 @@ fn width(c: &Col) -> f64 {
     (display_width(&c.header) + 2.0).max(min).min(80.0)
 }
 
+/// Deflate level of the zip: on 10,000 real sheets (132 MB of sheet XML)
+/// level 5 saves in about 30 % less CPU time than the default 6 for 0.5 %
+/// more bytes (17.9 MB instead of 17.8 MB); lower levels cost much more
+/// size (3: +12 %, 2: +26 %, 1: +61 %).
+const ZIP_LEVEL: u8 = 5;
+
 fn xerr(e: XlsxError) -> io::Error {
     io::Error::other(format!("projects.xlsx を作れませんでした: {e}"))
 }
@@ -121,6 +127,56 @@ fn write_row(
     Ok(())
 }
 
+/// Refuses a project whose text does not fit in a cell of `sheets` (the
+/// error names the project and the sheet).
+pub(super) fn check(sheets: &[Sheet], rows: &Rows) -> io::Result<()> {
+    for (sheet, sheet_rows) in sheets.iter().zip(&rows.0) {
+        for r in sheet_rows {
+            for v in r {
+                if let Value::Text(t) = v {
+                    // A string has at least as many bytes as characters.
+                    if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS {
+                        return Err(io::Error::other(format!(
+                            "projects.xlsx: 事業「{}」のシート「{}」に {MAX_CELL_CHARS} 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください",
+                            match r.get(1) {
+                                Some(Value::Text(id)) => id.as_str(),
+                                _ => "",
+                            },
+                            sheet.name
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rows of the 担当課 sheet, one per department of `content`.
+pub(super) fn departments(content: &Content) -> Vec<Vec<Value>> {
+    content
+        .org
+        .departments
+        .iter()
+        .map(|d| {
+            let division = d.division.as_deref().and_then(|x| content.division(x));
+            let former = d.former_names();
+            vec![
+                text(&content.site.municipality_code),
+                text(&d.id),
+                text(d.current_name()),
+                opt_text(d.division.as_deref()),
+                opt_text(division.map(|x| x.name.as_str())),
+                if former.is_empty() {
+                    Value::Empty
+                } else {
+                    Value::Text(former.join(NAME_SEPARATOR))
+                },
+            ]
+        })
+        .collect()
+}
+
 /// The workbook being written, project by project.
 pub struct Book {
     wb: Workbook,
@@ -134,6 +190,7 @@ impl Book {
     pub fn open(content: &Content) -> io::Result<Book> {
         let sheets = sheets(csv_money_unit(content));
         let mut wb = Workbook::new();
+        wb.set_zip_compression_level(ZIP_LEVEL);
         // A fixed creation date (the data's update date) keeps the bytes
         // reproducible; zip entries carry no time of their own.
         let date = content
@@ -167,7 +224,7 @@ impl Book {
         })
     }
 
-    /// Appends one project's rows (call in site order).
+    /// Appends one project's rows (call in site order, after [`check`]).
     pub fn append(&mut self, rows: &Rows) -> io::Result<()> {
         for (s, sheet_rows) in rows.0.iter().enumerate() {
             let (Some(sheet), Some(next)) = (self.sheets.get(s), self.next.get_mut(s)) else {
@@ -175,21 +232,6 @@ impl Book {
             };
             let ws = self.wb.worksheet_from_index(s).map_err(xerr)?;
             for r in sheet_rows {
-                for v in r {
-                    if let Value::Text(t) = v {
-                        // A string has at least as many bytes as characters.
-                        if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS {
-                            return Err(io::Error::other(format!(
-                                "projects.xlsx: 事業「{}」のシート「{}」に {MAX_CELL_CHARS} 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください",
-                                match r.get(1) {
-                                    Some(Value::Text(id)) => id.as_str(),
-                                    _ => "",
-                                },
-                                sheet.name
-                            )));
-                        }
-                    }
-                }
                 write_row(ws, *next, sheet, r, &self.formats).map_err(xerr)?;
                 *next += 1;
             }
@@ -197,28 +239,15 @@ impl Book {
         Ok(())
     }
 
-    /// Adds the 担当課 and 項目の説明 sheets and returns the file's bytes.
-    pub fn finish(mut self, content: &Content) -> io::Result<Vec<u8>> {
+    /// Adds the 担当課 sheet (rows from [`departments`]) and the 項目の説明
+    /// sheet and returns the file's bytes.
+    pub fn finish(mut self, departments: &[Vec<Value>]) -> io::Result<Vec<u8>> {
         let f = &self.formats;
         let dept = department_sheet();
         let ws = self.wb.add_worksheet();
         setup(ws, &dept, f).map_err(xerr)?;
-        for (i, d) in content.org.departments.iter().enumerate() {
-            let division = d.division.as_deref().and_then(|x| content.division(x));
-            let former = d.former_names();
-            let row = vec![
-                text(&content.site.municipality_code),
-                text(&d.id),
-                text(d.current_name()),
-                opt_text(d.division.as_deref()),
-                opt_text(division.map(|x| x.name.as_str())),
-                if former.is_empty() {
-                    Value::Empty
-                } else {
-                    Value::Text(former.join(NAME_SEPARATOR))
-                },
-            ];
-            write_row(ws, (i + 1) as u32, &dept, &row, f).map_err(xerr)?;
+        for (i, row) in departments.iter().enumerate() {
+            write_row(ws, (i + 1) as u32, &dept, row, f).map_err(xerr)?;
         }
         let fields = Sheet {
             name: FIELDS,

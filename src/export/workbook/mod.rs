@@ -12,20 +12,25 @@
 //!
 //! Memory stays bounded: the project worksheets use rust_xlsxwriter's
 //! constant-memory mode (each row is flushed to an anonymous temporary file
-//! as the next begins), and projects are appended in site order like the
-//! CSVs ([`super::Streams`]). Only the zipped file is held at the end.
+//! as the next begins), projects are appended in site order like the
+//! CSVs ([`super::Streams`]), and at most 256 of them (a few MB) wait in
+//! the channel to the workbook's thread ([`Writer`]). Only the zipped file is
+//! held at the end.
 //!
 //! Owns: the workbook's sheets and columns ([`sheets`]), shared with the
 //! importer. Must not: write to disk itself (the bytes go to a sink).
 //!
 //! Parts: `sheets` (the sheets and columns), `rows` (a project's values
-//! for them) and `book` (writing the xlsx file). This module only joins
-//! them and holds no logic.
+//! for them), `book` (writing the xlsx file) and `writer` (the book on a
+//! thread of its own, fed over a bounded channel, so that writing and
+//! zipping the cells leave the build's serial merger). This module only
+//! joins them and holds no logic.
 
 mod book;
 mod rows;
 mod sheets;
+mod writer;
 
-pub use book::Book;
 pub use rows::{rows, Rows, Value};
 pub use sheets::*;
+pub use writer::Writer;

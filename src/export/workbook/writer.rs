@@ -1,0 +1,237 @@
+//! The workbook on a thread of its own: the caller sends each project's
+//! rows over a bounded channel (at most [`BOUND`] projects wait in memory)
+//! and the thread appends them and, at the end, zips the file.
+//! Writing the cells and compressing them (the largest part of the
+//! workbook's cost) thus leave the serial merger of the build. It must not
+//! decide what goes in a cell (that is `rows`) nor how it is written (that
+//! is `book`).
+
+use std::io;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+
+use crate::content::Content;
+use crate::export::tables::csv_money_unit;
+
+use super::book::{check, departments, Book};
+use super::rows::{Rows, Value};
+use super::sheets::{sheets, Sheet};
+
+/// Projects waiting for the thread at most. The build merges its projects
+/// a chunk of 256 at a time (`CHUNK` in `crate::pipeline`): with room for a
+/// chunk the merger hands its rows over without waiting and the thread
+/// catches up while the next chunk renders. With room for 16, the merger
+/// waited 1.1 to 1.3 s in all for the thread on 10,000 real sheets, with
+/// 256 under 0.2 s. A project's rows take about as much memory as their
+/// 13 KB of sheet XML, so a full channel holds about 3 to 4 MB.
+const BOUND: usize = 256;
+
+enum Msg {
+    Rows(Arc<Rows>),
+    /// No more projects: the rows of the 担当課 sheet, then save.
+    Finish(Vec<Vec<Value>>),
+}
+
+/// `data/projects.xlsx` being written on its own thread.
+pub struct Writer {
+    /// The project sheets, to refuse a too-long cell in the caller's thread
+    /// (at the project that has it, as when the workbook was written there).
+    sheets: Vec<Sheet>,
+    tx: SyncSender<Msg>,
+    /// `None` once joined (after it stopped early).
+    thread: Option<JoinHandle<io::Result<Vec<u8>>>>,
+}
+
+fn run(mut book: Book, rx: Receiver<Msg>) -> io::Result<Vec<u8>> {
+    for msg in rx {
+        match msg {
+            Msg::Rows(rows) => book.append(&rows)?,
+            Msg::Finish(departments) => return book.finish(&departments),
+        }
+    }
+    // The caller went away without finishing (its build failed): nothing
+    // to save, and nobody reads this.
+    Err(io::Error::other(
+        "projects.xlsx: 書き出しが途中で打ち切られました",
+    ))
+}
+
+impl Writer {
+    /// Opens the workbook (headers, formats) and starts its thread.
+    pub fn open(content: &Content) -> io::Result<Writer> {
+        Writer::open_bounded(content, BOUND)
+    }
+
+    fn open_bounded(content: &Content, bound: usize) -> io::Result<Writer> {
+        let book = Book::open(content)?;
+        let (tx, rx) = sync_channel(bound);
+        let thread = thread::Builder::new()
+            .name("hyoka-xlsx".into())
+            .spawn(move || run(book, rx))?;
+        Ok(Writer {
+            sheets: sheets(csv_money_unit(content)),
+            tx,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues one project's rows (call in site order). Fails at once on a
+    /// cell too long for Excel, and with the thread's own error when the
+    /// thread has stopped.
+    pub fn append(&mut self, rows: Arc<Rows>) -> io::Result<()> {
+        check(&self.sheets, &rows)?;
+        match self.tx.send(Msg::Rows(rows)) {
+            Ok(()) => Ok(()),
+            // The thread has ended before the end, so it failed.
+            Err(_) => Err(join(self.thread.take()).err().unwrap_or_else(stopped)),
+        }
+    }
+
+    /// Adds the 担当課 and 項目の説明 sheets and returns the file's bytes.
+    pub fn finish(self, content: &Content) -> io::Result<Vec<u8>> {
+        self.finish_with(departments(content))
+    }
+
+    fn finish_with(self, departments: Vec<Vec<Value>>) -> io::Result<Vec<u8>> {
+        let Writer { tx, thread, .. } = self;
+        // A failed send means the thread has already ended; joining it
+        // gives its error.
+        let _ = tx.send(Msg::Finish(departments));
+        drop(tx);
+        join(thread)
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::other(
+        "projects.xlsx を作れませんでした: 書き出すスレッドが異常終了しました（hyoka の不具合です）",
+    )
+}
+
+/// The thread's result; a panic becomes an error, never the caller's panic.
+fn join(thread: Option<JoinHandle<io::Result<Vec<u8>>>>) -> io::Result<Vec<u8>> {
+    match thread.map(JoinHandle::join) {
+        Some(Ok(result)) => result,
+        Some(Err(_)) | None => Err(stopped()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::export::workbook::rows;
+    use crate::model::MoneyUnit;
+
+    /// A writer whose thread runs `body` instead of a workbook.
+    fn fake(body: impl FnOnce(Receiver<Msg>) -> io::Result<Vec<u8>> + Send + 'static) -> Writer {
+        let (tx, rx) = sync_channel(BOUND);
+        Writer {
+            sheets: sheets(MoneyUnit::ThousandYen),
+            tx,
+            thread: Some(thread::spawn(move || body(rx))),
+        }
+    }
+
+    /// Appends empty projects until one fails (the channel holds `BOUND`,
+    /// so a stopped thread shows within `BOUND + 1` calls).
+    fn append_until_error(w: &mut Writer) -> io::Error {
+        for _ in 0..=BOUND + 1 {
+            if let Err(e) = w.append(Arc::new(Rows::default())) {
+                return e;
+            }
+        }
+        panic!("a stopped thread went unnoticed");
+    }
+
+    #[test]
+    fn the_thread_writes_the_same_bytes_as_the_book_alone() {
+        let content = crate::pipeline::load(Path::new("content")).expect("shipped content");
+        let mut book = Book::open(&content).unwrap();
+        // A channel smaller than the content, so that appending waits for
+        // the thread.
+        let bound = 4;
+        let mut writer = Writer::open_bounded(&content, bound).unwrap();
+        let mut n = 0;
+        for (s, p) in content.projects() {
+            let r = rows(&content, s, p);
+            book.append(&r).unwrap();
+            writer.append(Arc::new(r)).unwrap();
+            n += 1;
+        }
+        // More projects than the channel holds: the bound was hit.
+        assert!(n > bound, "{n} projects");
+        let alone = book.finish(&departments(&content)).unwrap();
+        let threaded = writer.finish(&content).unwrap();
+        assert!(alone.starts_with(b"PK"), "a zip file");
+        assert!(alone == threaded, "the thread changed the bytes");
+    }
+
+    const MAX: usize = super::super::sheets::MAX_CELL_CHARS;
+
+    /// A thread that answers how many projects reached it.
+    fn counting(rx: Receiver<Msg>) -> io::Result<Vec<u8>> {
+        let mut n = 0;
+        for msg in rx {
+            match msg {
+                Msg::Rows(_) => n += 1,
+                Msg::Finish(_) => return Ok(vec![n]),
+            }
+        }
+        Err(io::Error::other("no finish"))
+    }
+
+    /// Rows with one text cell of `len` characters in sheet `sheet`, in
+    /// the project id's column.
+    fn with_text(sheet: usize, len: usize) -> Rows {
+        let mut r = Rows(vec![Vec::new(); 7]);
+        r.0[sheet].push(vec![
+            Value::Text("112089".into()),
+            Value::Text("too-long".into()),
+            Value::Empty,
+            Value::Text("あ".repeat(len)),
+        ]);
+        r
+    }
+
+    #[test]
+    fn a_too_long_cell_fails_at_its_project_naming_it_and_its_sheet() {
+        let mut w = fake(counting);
+        w.append(Arc::new(with_text(0, MAX))).unwrap();
+        let e = w.append(Arc::new(with_text(5, MAX + 1))).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "projects.xlsx: 事業「too-long」のシート「評価」に 32767 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください"
+        );
+        // The cell of exactly the limit went through, the long one did not.
+        assert_eq!(w.finish_with(Vec::new()).unwrap(), vec![1]);
+    }
+
+    #[test]
+    fn an_error_of_the_thread_fails_the_next_append_with_it() {
+        let mut w = fake(|rx| {
+            let _ = rx.recv();
+            Err(io::Error::other("壊れた行"))
+        });
+        assert_eq!(append_until_error(&mut w).to_string(), "壊れた行");
+    }
+
+    #[test]
+    fn a_panicking_thread_fails_append_and_finish_without_panicking() {
+        let mut w = fake(|rx| {
+            let _ = rx.recv();
+            panic!("test: the workbook thread panics");
+        });
+        assert_eq!(
+            append_until_error(&mut w).to_string(),
+            stopped().to_string()
+        );
+        let w = fake(|_| panic!("test: the workbook thread panics"));
+        assert_eq!(
+            w.finish_with(Vec::new()).unwrap_err().to_string(),
+            stopped().to_string()
+        );
+    }
+}
