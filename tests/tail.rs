@@ -87,7 +87,8 @@ fn template_errors_before_and_after_the_data_files_are_all_reported() {
     let before = tree(&dir.path().join("output"));
     let theme = dir.path().join("mytheme/templates");
     fs::create_dir_all(&theme).expect("mkdir");
-    let broken = "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ site.titel }}</p>\n{% endblock %}\n";
+    let broken =
+        "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ site.titel }}</p>\n{% endblock %}\n";
     for t in ["series.html", "list.html", "downloads.html", "index.html"] {
         fs::write(theme.join(t), broken).expect("write");
     }
