@@ -9,8 +9,10 @@
 //! of the site, and no rendered page is held longer than it takes to write.
 //!
 //! Stages per project: load (read, parse, check) → render (page and charts)
-//! → export (JSON record, CSV rows) → write; then, once: aggregate pages
-//! (series, departments, home, sitemap) and the rest of `data/`.
+//! → export (JSON record, CSV rows) → write; then, once and at the same
+//! time: the rest of `data/`, the search index, and the aggregate pages
+//! (series, departments, lists, sitemap); last the two pages that show the
+//! data files' sizes (home, downloads).
 //!
 //! With the build cache ([`crate::cache`], [`build_cached`]), a project
 //! file whose bytes and inputs are unchanged is not loaded or rendered: its
@@ -25,6 +27,7 @@ use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -620,14 +623,47 @@ fn run(
     for (series, slim) in cx.series.iter_mut().zip(projects) {
         series.projects = slim;
     }
-    let sizes = streams.finish(&cx)?;
-    t.phase("data-files", start);
-    if let Some(ix) = index {
-        let start = Instant::now();
-        ix.finish(&cx.synonyms.normalized())?;
-        t.phase("search-index", start);
+    let cx = &cx;
+    // The tail: the data files (the workbook's compression is serial and
+    // the longest), the search index with the cache, and every page but
+    // the two that show the data files' sizes, at once; pages are written
+    // by whichever thread made them.
+    let put_failed: Mutex<Option<io::Error>> = Mutex::new(None);
+    let put = |path: &str, bytes: &[u8]| {
+        if let Err(e) = sink.put(path, bytes) {
+            let mut first = put_failed.lock().unwrap_or_else(PoisonError::into_inner);
+            first.get_or_insert(e);
+        }
+    };
+    let ((sizes, data_time), ((indexed, cache, search_time), (rest, pages_time))) = rayon::join(
+        || {
+            let start = Instant::now();
+            (streams.finish(cx), start.elapsed())
+        },
+        || {
+            rayon::join(
+                || {
+                    let start = Instant::now();
+                    let indexed = index.map(|ix| ix.finish(&cx.synonyms.normalized()));
+                    let took = start.elapsed();
+                    let cache = caching.and_then(|c| new_cache(c.deps, cx, records));
+                    (indexed, cache, took)
+                },
+                || {
+                    let start = Instant::now();
+                    (render::rest(&renderer, cx, theme, &put), start.elapsed())
+                },
+            )
+        },
+    );
+    t.took("data-files", data_time);
+    if indexed.is_some() {
+        t.took("search-index", search_time);
     }
-    let start = Instant::now();
+    t.took("aggregate-pages", pages_time);
+    let sizes = sizes?;
+    indexed.transpose()?;
+    let sized = Instant::now();
     let downloads = export::downloads(&sizes)
         .into_iter()
         .map(|d| DownloadView {
@@ -638,13 +674,16 @@ fn run(
             size: human_size(d.bytes),
         })
         .collect();
-    let pages = render::rest(&renderer, &cx, theme, &RenderInput { downloads })
-        .map_err(Failure::Content)?;
-    for f in pages {
-        sink.put(&f.path, &f.bytes)?;
+    let made = rest.finish(&renderer, cx, &RenderInput { downloads }, &put);
+    t.phase("sized-pages", sized);
+    if let Some(e) = put_failed
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(Failure::Io(e));
     }
-    t.phase("aggregate-pages", start);
-    let cache = caching.and_then(|c| new_cache(c.deps, &cx, records));
+    made.map_err(Failure::Content)?;
+    t.phase("tail", start);
     Ok((count, cache))
 }
 

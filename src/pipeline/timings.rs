@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Time per stage. Per-project stages run on several threads at once, so
-/// they are summed over threads ("cpu"); the phases are wall time.
+/// they are summed over threads ("cpu"); the phases are wall time, each
+/// its own: `data-files`, `search-index` and `aggregate-pages` run at
+/// once, and `tail` is the wall time of the whole of them and
+/// `sized-pages` (the two pages that wait for the data files).
 #[derive(Debug, Default)]
 pub struct Timings {
     /// (phase, wall time), in order.
@@ -31,6 +34,11 @@ impl Timings {
     /// Records a phase that started at `since`.
     pub fn phase(&mut self, name: &'static str, since: Instant) {
         self.phases.push((name, since.elapsed()));
+    }
+
+    /// Records a phase that took `d` (one of several run at once).
+    pub(super) fn took(&mut self, name: &'static str, d: Duration) {
+        self.phases.push((name, d));
     }
 
     /// Per-project stages, summed over threads.

@@ -3,17 +3,15 @@
 //! of every department (`departments.html`).
 //!
 //! Owns: the department views and their rendering. Must not: write files
-//! (pages go back to [`super::rest`] as text) or read a project's full
+//! (pages go to the caller's [`super::Put`]) or read a project's full
 //! sheet (department pages are made from slim projects).
 
 use std::collections::BTreeMap;
 
 use minijinja::Value;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Content, Project, Series};
-use crate::diag::Diagnostic;
 use crate::fiscal::FiscalYear;
 use crate::model::Department;
 
@@ -21,7 +19,7 @@ use super::view::{
     cost_cells, costs, period_heads, project_row, summary_tables, CostHead, PeriodHead, ProjectRow,
     SummaryTable, YearCostView,
 };
-use super::{Pages, Renderer};
+use super::Pages;
 
 #[derive(Serialize)]
 struct DeptSeriesView {
@@ -84,14 +82,9 @@ pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<DeptListRow> {
             .or_default()
             .push((s, p));
     }
-    let renderer = pages.r;
-    let out: Vec<(DeptListRow, String, Result<String, Diagnostic>)> = content
-        .org
-        .departments
-        .par_iter()
-        .map(|dept| page(renderer, content, &by_dept, dept))
-        .collect();
-    let rows = pages.push_all(out);
+    let rows = pages.each(&content.org.departments, |p, dept| {
+        page(p, content, &by_dept, dept)
+    });
     pages.page(
         "departments.html",
         "departments.html",
@@ -100,14 +93,14 @@ pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<DeptListRow> {
     rows
 }
 
-/// The page of one department (`by_dept`: every department's projects, in
-/// site order): its row in the list, its path and its HTML.
+/// Makes the page of one department (`by_dept`: every department's
+/// projects, in site order); returns its row in the list.
 fn page(
-    renderer: &Renderer,
+    pages: &mut Pages,
     content: &Content,
     by_dept: &BTreeMap<&str, Vec<(&Series, &Project)>>,
     dept: &Department,
-) -> (DeptListRow, String, Result<String, Diagnostic>) {
+) -> DeptListRow {
     let items = by_dept.get(dept.id.as_str()).cloned().unwrap_or_default();
     let division = dept
         .division
@@ -176,11 +169,11 @@ fn page(
         count: items.len(),
     };
     let path = format!("departments/{}.html", dept.id);
-    let html = renderer.page(
+    let html = pages.r.page(
         &path,
         "department.html",
         minijinja::context! { department => Value::from_serialize(&view) },
     );
-    let html = overflow.map_or(html, Err);
-    (row, path, html)
+    pages.push(path, overflow.map_or(html, Err));
+    row
 }

@@ -100,15 +100,15 @@ fn sections(downloads: &[DownloadView]) -> Vec<Section> {
         .collect()
 }
 
-/// Renders `downloads.html`.
-pub(super) fn page(r: &mut Pages, input: &RenderInput) {
+/// Renders `downloads.html` (`dataset_ld`: the site's `Dataset` JSON-LD).
+pub(super) fn page(r: &mut Pages, input: &RenderInput, dataset_ld: &str) {
     r.page(
         "downloads.html",
         "downloads.html",
         minijinja::context! {
             sections => Value::from_serialize(sections(&input.downloads)),
             downloads => Value::from_serialize(&input.downloads),
-            jsonld => r.dataset_ld.clone(),
+            jsonld => dataset_ld,
         },
     );
 }

@@ -16,12 +16,13 @@
 //!
 //! Owns: the rows of these tables, the pages' paths and their rendering;
 //! the selection itself is [`crate::aggregate::lists`]. Must not: write
-//! files (pages go back to [`super::rest`]) or read a project's full sheet
-//! (made from slim projects).
+//! files (pages go to the caller's [`super::Put`]) or read a project's
+//! full sheet (made from slim projects).
 
 use std::collections::BTreeMap;
 
 use minijinja::Value;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{self, lists as sel};
@@ -327,35 +328,45 @@ struct ListPage {
     table: ListTable,
 }
 
-/// `projects.html` and every list page; returns the index of the list
-/// pages for the home page.
+/// A list page to make: its path, what it says it lists (its table still
+/// empty) and the projects of its table.
+struct Job<'c> {
+    path: String,
+    view: ListPage,
+    projects: Vec<&'c Project>,
+}
+
+/// A list page's table before it is filled.
+fn empty_table() -> ListTable {
+    ListTable {
+        rows: Vec::new(),
+        cost: None,
+        sdgs: false,
+        account: false,
+    }
+}
+
+/// `projects.html` and every list page, made in parallel; returns the
+/// index of the list pages for the home page.
 pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
-    let rows: Vec<ListRow> = content
-        .projects()
-        .map(|(s, p)| row(content, s, p))
-        .collect();
-    let items: Vec<(&Series, &Project, &ListRow)> = content
-        .projects()
+    let pairs: Vec<(&Series, &Project)> = content.projects().collect();
+    let rows: Vec<ListRow> = pairs.par_iter().map(|&(s, p)| row(content, s, p)).collect();
+    let items: Vec<(&Series, &Project, &ListRow)> = pairs
+        .iter()
         .zip(&rows)
-        .map(|((s, p), r)| (s, p, r))
+        .map(|(&(s, p), r)| (s, p, r))
         .collect();
     let by_id: BTreeMap<&str, (&Series, &Project, &ListRow)> =
         items.iter().map(|i| (i.1.id.as_str(), *i)).collect();
-    let pick = |ps: &mut dyn Iterator<Item = &Project>| -> ListTable {
+    let pick = |ps: &[&Project]| -> ListTable {
         let picked: Vec<(&Series, &Project, &ListRow)> = ps
+            .iter()
             .filter_map(|p| by_id.get(p.id.as_str()).copied())
             .collect();
         table(&picked)
     };
 
-    let page = |r: &mut Pages, path: &str, view: ListPage| {
-        r.page(
-            path,
-            "list.html",
-            minijinja::context! { list => Value::from_serialize(&view) },
-        );
-    };
-
+    let mut jobs: Vec<Job> = Vec::new();
     let mut series_links = Vec::new();
     for series in &content.series {
         for per in &series.doc.periods {
@@ -372,9 +383,13 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
                     goal: None,
                     account: None,
                     noun: series.doc.noun().to_string(),
-                    table: pick(&mut l.projects.iter().copied()),
+                    table: empty_table(),
                 };
-                page(r, &path, view);
+                jobs.push(Job {
+                    path,
+                    view,
+                    projects: l.projects,
+                });
             }
         }
         series_links.push(SeriesLinks {
@@ -397,16 +412,20 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
             goal: Some(n),
             account: None,
             noun: "事業".into(),
-            table: pick(&mut hits.iter().map(|h| h.project)),
+            table: empty_table(),
         };
-        page(r, &path, view);
         sdgs.push(GoalLink {
             n,
             link: ListLink {
                 value: n.to_string(),
-                href: path,
+                href: path.clone(),
                 count: hits.len(),
             },
+        });
+        jobs.push(Job {
+            path,
+            view,
+            projects: hits.iter().map(|h| h.project).collect(),
         });
     }
 
@@ -422,16 +441,20 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
             goal: None,
             account: Some(a.label()),
             noun: "事業".into(),
-            table: pick(&mut ps.iter().map(|(_, p)| *p)),
+            table: empty_table(),
         };
-        page(r, &path, view);
         accounts.push(AccountLink {
             label: a.label(),
             link: ListLink {
                 value: account_slug(a).to_string(),
-                href: path,
+                href: path.clone(),
                 count: ps.len(),
             },
+        });
+        jobs.push(Job {
+            path,
+            view,
+            projects: ps.iter().map(|(_, p)| *p).collect(),
         });
     }
 
@@ -458,12 +481,26 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
         sdgs,
         accounts,
     };
-    r.page(
-        "projects.html",
-        "projects.html",
-        minijinja::context! {
-            table => Value::from_serialize(table(&items)),
-            lists => Value::from_serialize(&index),
+    r.join(
+        |r| {
+            r.each(jobs, |r, mut job| {
+                job.view.table = pick(&job.projects);
+                r.page(
+                    &job.path,
+                    "list.html",
+                    minijinja::context! { list => Value::from_serialize(&job.view) },
+                );
+            })
+        },
+        |r| {
+            r.page(
+                "projects.html",
+                "projects.html",
+                minijinja::context! {
+                    table => Value::from_serialize(table(&items)),
+                    lists => Value::from_serialize(&index),
+                },
+            );
         },
     );
     index

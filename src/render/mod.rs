@@ -1,10 +1,11 @@
 //! Rendering: typed views of the content, fed to minijinja templates of the
-//! theme, producing every HTML page (and the sitemap) as [`OutFile`]s.
+//! theme, producing every HTML page (and the sitemap).
 //!
 //! This module holds the [`Renderer`] (the parsed templates of one site)
 //! and the public API: [`Renderer::project`] for the project pages, made
 //! one by one as the pipeline streams them, and [`rest`] for every other
-//! page. Each page kind has its own module:
+//! page (with [`Rest::finish`] for the two pages that wait for the data
+//! files' sizes). Each page kind has its own module:
 //!
 //! - `template`: the minijinja environment, escaping, filters, errors;
 //! - `view`: the view types several pages share;
@@ -12,8 +13,9 @@
 //!   `downloads`, `sitemap` (the sitemap and 404), `lists` (`projects.html`
 //!   and the list pages per rating, SDG goal and 会計): one page kind each.
 //!
-//! Renders only: nothing here writes to disk (files go back as
-//! [`OutFile`]s; only [`crate::output`] writes).
+//! Renders only: nothing here writes to disk (a project page goes back as
+//! text; the other pages go to the caller's [`Put`] as soon as each is
+//! made, and only [`crate::output`] writes).
 
 mod departments;
 mod downloads;
@@ -30,11 +32,11 @@ mod view;
 use std::time::Duration;
 
 use minijinja::{Environment, Value};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Content, Project, Series};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::OutFile;
 use crate::theme::Theme;
 
 pub use downloads::DownloadView;
@@ -193,16 +195,33 @@ impl Renderer {
 
 pub use crate::content::project_page;
 
-/// Collects the pages of [`rest`] and their problems.
+/// Where [`rest`] and [`Rest::finish`] hand every file as soon as it is
+/// made (from any thread): its `/`-separated path and its bytes.
+pub type Put<'a> = &'a (dyn Fn(&str, &[u8]) + Sync);
+
+/// Hands the pages of [`rest`] to `put` and collects their problems and
+/// paths. Pages made in parallel each get their own, merged in order
+/// ([`Pages::each`], [`Pages::join`]), so the result does not depend on
+/// which thread made what.
 struct Pages<'a> {
     r: &'a Renderer,
+    put: Put<'a>,
     diags: Diagnostics,
-    files: Vec<OutFile>,
-    /// The site's schema.org `Dataset` (home and downloads pages).
-    dataset_ld: String,
+    /// The path of every page handed to `put`, in order (the sitemap
+    /// lists them).
+    made: Vec<String>,
 }
 
-impl Pages<'_> {
+impl<'a> Pages<'a> {
+    fn new(r: &'a Renderer, put: Put<'a>) -> Self {
+        Pages {
+            r,
+            put,
+            diags: Diagnostics::default(),
+            made: Vec::new(),
+        }
+    }
+
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
         let html = self.r.page(path, template, ctx);
         self.push(path.to_string(), html);
@@ -210,60 +229,157 @@ impl Pages<'_> {
 
     fn push(&mut self, path: String, html: Result<String, Diagnostic>) {
         match html {
-            Ok(html) => self.files.push(OutFile::text(path, html)),
+            Ok(html) => {
+                (self.put)(&path, html.as_bytes());
+                self.made.push(path);
+            }
             Err(d) => self.diags.push(d),
         }
     }
 
-    /// Keeps the pages of `out` (made in parallel, in order) and returns
-    /// what came with each.
-    fn push_all<T>(&mut self, out: Vec<(T, String, Result<String, Diagnostic>)>) -> Vec<T> {
-        let mut kept = Vec::with_capacity(out.len());
-        for (item, path, html) in out {
-            kept.push(item);
-            self.push(path, html);
-        }
-        kept
+    /// Takes in what `other` made, after what this one made.
+    fn absorb(&mut self, other: Pages) {
+        self.diags.0.extend(other.diags.0);
+        self.made.extend(other.made);
+    }
+
+    /// `f` over every item in parallel, each call with pages of its own;
+    /// what the calls made is merged in the order of `items`, and so are
+    /// their results.
+    fn each<I: IntoParallelIterator, U: Send>(
+        &mut self,
+        items: I,
+        f: impl Fn(&mut Pages<'a>, I::Item) -> U + Sync,
+    ) -> Vec<U> {
+        let (r, put) = (self.r, self.put);
+        let out: Vec<(Pages<'a>, U)> = items
+            .into_par_iter()
+            .map(|item| {
+                let mut p = Pages::new(r, put);
+                let u = f(&mut p, item);
+                (p, u)
+            })
+            .collect();
+        out.into_iter()
+            .map(|(p, u)| {
+                self.absorb(p);
+                u
+            })
+            .collect()
+    }
+
+    /// `a` and `b` at once, each with pages of its own; what `a` made
+    /// comes first.
+    fn join<A: Send, B: Send>(
+        &mut self,
+        a: impl FnOnce(&mut Pages<'a>) -> A + Send,
+        b: impl FnOnce(&mut Pages<'a>) -> B + Send,
+    ) -> (A, B) {
+        let (r, put) = (self.r, self.put);
+        let ((pa, ra), (pb, rb)) = rayon::join(
+            || {
+                let mut p = Pages::new(r, put);
+                let ra = a(&mut p);
+                (p, ra)
+            },
+            || {
+                let mut p = Pages::new(r, put);
+                let rb = b(&mut p);
+                (p, rb)
+            },
+        );
+        self.absorb(pa);
+        self.absorb(pb);
+        (ra, rb)
     }
 }
 
-/// Every page but the project pages: series, departments, lists, home,
-/// free pages, downloads, 404, the sitemap, and the theme's static files.
+/// The pages [`Rest::finish`] makes: the two that show the data files'
+/// sizes (in the downloads and the site's `Dataset` JSON-LD). [`rest`]'s
+/// sitemap lists them beforehand.
+const SIZED_PAGES: [&str; 2] = ["index.html", "downloads.html"];
+
+/// What [`rest`] made that the home page needs, and the problems so far.
+pub struct Rest {
+    home_series: Vec<home::HomeSeries>,
+    dept_rows: Vec<departments::DeptListRow>,
+    lists: lists::ListIndex,
+    costs: home::Costs,
+    diags: Diagnostics,
+}
+
+/// Every page but the project pages and [`SIZED_PAGES`]: series,
+/// departments, lists, free pages, search, 404, the sitemap, and the
+/// theme's static files, made in parallel and handed to `put` as they are
+/// made. [`Rest::finish`] makes the home and downloads pages once the data
+/// files' sizes are known, so this can run while the data files are
+/// written.
 ///
 /// `content` needs only the fields of its projects that lists and totals
 /// use (see [`crate::model::ProjectDoc::slim`]); the project pages are made
 /// one by one with [`Renderer::project`].
-pub fn rest(
-    r: &Renderer,
-    content: &Content,
-    theme: &Theme,
-    input: &RenderInput,
-) -> Result<Vec<OutFile>, Diagnostics> {
-    let mut r = Pages {
-        r,
-        diags: Diagnostics::default(),
-        files: Vec::new(),
-        dataset_ld: meta::dataset(r, content, &input.downloads),
-    };
-    let home_series = series::pages(&mut r, content);
-    let dept_rows = departments::pages(&mut r, content);
-    let list_index = lists::pages(&mut r, content);
-    home::page(&mut r, content, &home_series, &dept_rows, &list_index);
-    pages::pages(&mut r, content);
-    downloads::page(&mut r, input);
-    // The search page: its results are made by static/search.js.
-    r.page("search.html", "search.html", minijinja::context! {});
-    sitemap::not_found(&mut r);
-    sitemap::sitemap(&mut r, content);
+pub fn rest(r: &Renderer, content: &Content, theme: &Theme, put: Put) -> Rest {
+    let mut p = Pages::new(r, put);
+    let ((home_series, dept_rows), (lists, costs)) = p.join(
+        |p| {
+            p.join(
+                |p| series::pages(p, content),
+                |p| departments::pages(p, content),
+            )
+        },
+        |p| {
+            p.join(
+                |p| lists::pages(p, content),
+                |p| {
+                    pages::pages(p, content);
+                    // The search page: its results are made by static/search.js.
+                    p.page("search.html", "search.html", minijinja::context! {});
+                    sitemap::not_found(p);
+                    home::costs(p, content)
+                },
+            )
+        },
+    );
+    sitemap::sitemap(&mut p, content, &SIZED_PAGES);
     for (name, bytes) in &theme.statics {
-        r.files.push(OutFile {
-            path: format!("static/{name}"),
-            bytes: bytes.clone(),
-        });
+        put(&format!("static/{name}"), bytes);
     }
-    if r.diags.is_empty() {
-        Ok(r.files)
-    } else {
-        Err(r.diags.sorted())
+    Rest {
+        home_series,
+        dept_rows,
+        lists,
+        costs,
+        diags: p.diags,
+    }
+}
+
+impl Rest {
+    /// Makes [`SIZED_PAGES`] (the home and downloads pages), handed to
+    /// `put`; fails with every problem of [`rest`] and of these.
+    pub fn finish(
+        self,
+        r: &Renderer,
+        content: &Content,
+        input: &RenderInput,
+        put: Put,
+    ) -> Result<(), Diagnostics> {
+        let mut p = Pages::new(r, put);
+        p.diags = self.diags;
+        let dataset_ld = meta::dataset(r, content, &input.downloads);
+        home::page(
+            &mut p,
+            content,
+            &self.home_series,
+            &self.dept_rows,
+            &self.lists,
+            &self.costs,
+            &dataset_ld,
+        );
+        downloads::page(&mut p, input, &dataset_ld);
+        if p.diags.is_empty() {
+            Ok(())
+        } else {
+            Err(p.diags.sorted())
+        }
     }
 }

@@ -2,18 +2,16 @@
 //! series, by group, with rating summaries and yearly costs.
 //!
 //! Owns: the series page's view and its rendering. Must not: write files
-//! (pages go back to [`super::rest`] as text) or read a project's full
+//! (pages go to the caller's [`super::Put`]) or read a project's full
 //! sheet (series pages are made from slim projects).
 
 use std::collections::HashMap;
 
 use minijinja::Value;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate;
 use crate::content::{Content, Project, Series};
-use crate::diag::Diagnostic;
 use crate::model::Section;
 
 use super::home::{self, HomeSeries};
@@ -21,7 +19,7 @@ use super::view::{
     cost_cells, costs, level_view, md, period_heads, project_row, source_view, summary_tables,
     CostCell, CostHead, PeriodHead, ProjectRow, RatingView, SourceView, SummaryTable, YearCostView,
 };
-use super::{Pages, Renderer};
+use super::Pages;
 
 #[derive(Serialize)]
 struct GroupView {
@@ -60,22 +58,11 @@ struct SeriesView {
 /// The page of every series, made in parallel (each lists every one of its
 /// projects); returns each series' summary for the home page, in order.
 pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<HomeSeries> {
-    let renderer = pages.r;
-    let out: Vec<(HomeSeries, String, Result<String, Diagnostic>)> = content
-        .series
-        .par_iter()
-        .map(|series| page(renderer, content, series))
-        .collect();
-    pages.push_all(out)
+    pages.each(&content.series, |p, series| page(p, content, series))
 }
 
-/// The page of one series: its summary for the home page, its path and its
-/// HTML.
-fn page(
-    renderer: &Renderer,
-    content: &Content,
-    series: &Series,
-) -> (HomeSeries, String, Result<String, Diagnostic>) {
+/// Makes the page of one series; returns its summary for the home page.
+fn page(pages: &mut Pages, content: &Content, series: &Series) -> HomeSeries {
     let groups = aggregate::groups(content, series);
     let group_lists: Vec<(String, Vec<&Project>)> = groups
         .iter()
@@ -140,11 +127,11 @@ fn page(
     };
     let home = home::series_summary(series, &all);
     let path = format!("series/{}.html", series.id);
-    let html = renderer.page(
+    let html = pages.r.page(
         &path,
         "series.html",
         minijinja::context! { series => Value::from_serialize(&view) },
     );
-    let html = overflow.map_or(html, Err);
-    (home, path, html)
+    pages.push(path, overflow.map_or(html, Err));
+    home
 }

@@ -4,7 +4,7 @@
 //! as the protocol wants absolute URLs).
 //!
 //! Owns: the 404 page and the sitemap files. Must not: write anything
-//! (files go back to [`super::rest`]) or list a page that is not made.
+//! (files go to the caller's [`super::Put`]) or list a page that is not made.
 
 use minijinja::Environment;
 
@@ -77,18 +77,21 @@ pub(super) fn not_found(r: &mut Pages) {
     r.push("404.html".to_string(), html);
 }
 
-/// The sitemap of every HTML page made so far but 404, and of every
-/// project page, with absolute URLs; none without a base URL (the sitemap
-/// protocol allows only absolute `<loc>`s).
-pub(super) fn sitemap(r: &mut Pages, content: &Content) {
+/// The sitemap of every HTML page made so far but 404, of `later` (the
+/// pages made after it), and of every project page, with absolute URLs;
+/// none without a base URL (the sitemap protocol allows only absolute
+/// `<loc>`s).
+pub(super) fn sitemap(r: &mut Pages, content: &Content, later: &[&str]) {
     let Some(base) = r.r.base_url.as_ref().map(|b| b.to_string()) else {
         return;
     };
     let mut locs: Vec<String> = r
-        .files
+        .made
         .iter()
-        .map(|f| f.path.clone())
-        .filter(|p| p.ends_with(".html") && p != "404.html")
+        .map(String::as_str)
+        .chain(later.iter().copied())
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .map(str::to_string)
         .chain(content.projects().map(|(_, p)| project_page(&p.id)))
         .map(|p| match &r.r.base_url {
             Some(b) => b.join(&p),
@@ -97,7 +100,11 @@ pub(super) fn sitemap(r: &mut Pages, content: &Content) {
         .collect();
     locs.sort();
     match sitemaps(&r.r.env, &base, &locs, SITEMAP_MAX) {
-        Ok(files) => r.files.extend(files),
+        Ok(files) => {
+            for f in files {
+                (r.put)(&f.path, &f.bytes);
+            }
+        }
         Err(d) => r.diags.push(d),
     }
 }
