@@ -8,7 +8,8 @@ polls the page every 2 ms until the new name is served, then polls
 projects.html (which lists every project) until it has it too, and prints the
 times (min / median / max) from the write to the first response with it: the
 edited page (shown first, alone) and the lists (after the full rebuild). The
-next edit waits for the lists, as a rebuild in progress delays the next one.
+next edit waits for the lists. With BACK_TO_BACK=1 the next edit comes as soon as the page shows
+(0.1 s later), while the rebuild of the lists is still running, and only the page is timed.
 """
 import os, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -50,7 +51,10 @@ try:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         times.append(wait(page, marker, start))
-        lists.append(wait(listing, marker, start))
+        if os.environ.get("BACK_TO_BACK") == "1":
+            lists.append(float("nan"))
+        else:
+            lists.append(wait(listing, marker, start))
         time.sleep(0.1)
     print(f"{len(times)} edits of {series}/{files[0]}: page min {min(times):.0f} ms, "
           f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms; "

@@ -292,3 +292,46 @@ fn own_files_decline_everything_but_good_project_files() {
     fs::write(root.join("site.yaml"), "title: [\n").expect("break site");
     none(&[project], "the site's files have a problem");
 }
+
+/// `serve` stops a rebuild when a newer change comes in: a build whose
+/// sink is cancelled fails with the cancel error (and so leaves what is
+/// served as it was), and the same build not cancelled succeeds.
+#[test]
+fn a_cancelled_build_stops_with_the_cancel_error() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let root = repo().join("content");
+    let theme = Theme::load(None).expect("theme");
+    let flag = Arc::new(AtomicBool::new(true));
+    let sink = Memory::default().cancelled_by(flag.clone());
+    let mut data = hyoka::cache::DataWriter::memory();
+    let r = pipeline::build_cached(
+        &root,
+        &theme,
+        None,
+        &sink,
+        &mut Timings::default(),
+        None,
+        &mut data,
+    );
+    match r {
+        Err(pipeline::Failure::Io(e)) if hyoka::output::is_cancelled(&e) => {}
+        Err(pipeline::Failure::Io(e)) => panic!("another error: {e}"),
+        Err(pipeline::Failure::Content(d)) => panic!("content errors: {d:?}"),
+        Ok(_) => panic!("a cancelled build went through"),
+    }
+    flag.store(false, Ordering::Relaxed);
+    let sink = Memory::default().cancelled_by(flag);
+    let mut data = hyoka::cache::DataWriter::memory();
+    let made = pipeline::build_cached(
+        &root,
+        &theme,
+        None,
+        &sink,
+        &mut Timings::default(),
+        None,
+        &mut data,
+    )
+    .unwrap_or_else(|_| panic!("builds"));
+    assert_eq!(made.0.projects, 84);
+}

@@ -218,11 +218,41 @@ fn serve_rebuilds_on_change_and_survives_broken_files() {
     wait_for(&server, "/projects.html", |s, b| {
         s == 200 && b.contains("ベータ事業")
     });
-    let log = server.log.lock().expect("log").join("\n");
+    // The log line comes just after the lists are served: wait for it.
+    let start = Instant::now();
+    let log = loop {
+        let log = server.log.lock().expect("log").join("\n");
+        if log.contains("再構築しました") || start.elapsed() > Duration::from_secs(10) {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     let quick = log
         .find("変更した事業のページを表示しました")
         .unwrap_or_else(|| panic!("the edited page was shown first:\n{log}"));
     assert!(log[quick..].contains("再構築しました"), "{log}");
+
+    // Two saves in a row, the second while the rebuild of the first may be
+    // running: the second wins everywhere.
+    fs::write(
+        &file,
+        original.replace("name: アルファ事業", "name: ガンマ事業"),
+    )
+    .expect("edit");
+    wait_for(&server, "/projects/alpha.html", |s, b| {
+        s == 200 && b.contains("ガンマ事業")
+    });
+    fs::write(
+        &file,
+        original.replace("name: アルファ事業", "name: デルタ事業"),
+    )
+    .expect("edit");
+    wait_for(&server, "/projects/alpha.html", |s, b| {
+        s == 200 && b.contains("デルタ事業")
+    });
+    wait_for(&server, "/projects.html", |s, b| {
+        s == 200 && b.contains("デルタ事業") && !b.contains("ガンマ事業")
+    });
 
     fs::write(&file, "name: [\n").expect("break");
     wait_for(&server, "/projects/alpha.html", |s, b| {

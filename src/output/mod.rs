@@ -65,6 +65,22 @@ pub trait Sink: Sync {
     fn unchanged(&self, _files: &[(String, Stamp)]) -> bool {
         false
     }
+    /// Whether the build should stop: its output is no longer wanted
+    /// (`serve`, when a newer change arrived). The pipeline then fails
+    /// with [`cancelled`].
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// The error of a build stopped because [`Sink::cancelled`].
+pub fn cancelled() -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, "ビルドを中止しました")
+}
+
+/// Whether `e` is [`cancelled`]'s error.
+pub fn is_cancelled(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Interrupted
 }
 
 /// How a build recognises a file it wrote when it finds it again: size,
@@ -94,6 +110,8 @@ pub trait Stream: Write + Send {
 pub struct Memory {
     files: Mutex<BTreeMap<String, Vec<u8>>>,
     previous: Option<Previous>,
+    /// Set from outside to stop the build ([`Sink::cancelled`]).
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl std::fmt::Debug for Memory {
@@ -111,6 +129,15 @@ impl Memory {
         Memory {
             files: Mutex::default(),
             previous: Some(previous),
+            cancel: None,
+        }
+    }
+
+    /// The same sink, whose build stops once `cancel` is set.
+    pub fn cancelled_by(self, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
+        Memory {
+            cancel: Some(cancel),
+            ..self
         }
     }
 
@@ -198,6 +225,12 @@ impl Sink for Memory {
     fn discard(&self, path: &str) -> io::Result<()> {
         self.lock().remove(path);
         Ok(())
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
     }
 }
 

@@ -379,6 +379,11 @@ fn project_pass<'a>(
     for s in 0..source.series_count() {
         let indices: Vec<usize> = (0..source.len(s)).collect();
         for chunk in indices.chunks(CHUNK) {
+            if let Mode::Build(e) = mode {
+                if e.sink.cancelled() {
+                    return Err(Failure::Io(crate::output::cancelled()));
+                }
+            }
             let previous = pending.take();
             let (merged, done) = rayon::join(
                 || match previous {
@@ -618,6 +623,9 @@ fn run(
     else {
         return Err(Failure::Content(diags.sorted()));
     };
+    if sink.cancelled() {
+        return Err(Failure::Io(crate::output::cancelled()));
+    }
     let start = Instant::now();
     let count = projects.iter().map(Vec::len).sum();
     for (series, slim) in cx.series.iter_mut().zip(projects) {

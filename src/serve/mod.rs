@@ -37,6 +37,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,9 @@ pub const EVENTS: &str = "/__hyoka/events";
 
 /// Open connections at most (live-reload streams included).
 pub const MAX_CONNS: usize = 128;
+/// Rebuilds stopped in a row by newer changes at most; the next one runs
+/// to the end whatever comes in.
+const MAX_RESTARTS: u32 = 3;
 /// Open live-reload streams at most.
 pub const MAX_STREAMS: usize = 64;
 /// Bytes of a request line and headers at most; also the most unread input
@@ -120,12 +124,15 @@ fn lock(shared: &Mutex<State>) -> MutexGuard<'_, State> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Builds once into `shared`; returns the build time or its problems.
+/// Builds once into `shared`; returns the build time or its problems, or
+/// `Ok(None)` when `cancel` was set during the build (a newer change came
+/// in): what is served is then left as it was.
 fn rebuild(
     content: &Path,
     theme: Option<&Path>,
     shared: &Mutex<State>,
-) -> Result<Duration, Diagnostics> {
+    cancel: &Arc<AtomicBool>,
+) -> Result<Option<Duration>, Diagnostics> {
     let start = Instant::now();
     // Only this function changes the generation, and it runs on one thread
     // at a time (first the main thread, then the rebuild thread).
@@ -147,7 +154,7 @@ fn rebuild(
     };
     let snippet = reload_snippet(generation);
     let result = Theme::load(theme).and_then(|t| {
-        let sink = Memory::with_previous(previous);
+        let sink = Memory::with_previous(previous).cancelled_by(cancel.clone());
         let mut data = crate::cache::DataWriter::memory();
         crate::pipeline::build_cached(
             content,
@@ -163,12 +170,19 @@ fn rebuild(
                 (Some(c), Ok(crate::cache::Written::Memory(m))) => Some(c.with_data(m)),
                 _ => None,
             };
-            (sink.into_files(), new)
+            Some((sink.into_files(), new))
         })
-        .map_err(crate::pipeline::Failure::into_diagnostics)
+        .or_else(|f| match f {
+            crate::pipeline::Failure::Io(e) if crate::output::is_cancelled(&e) => Ok(None),
+            f => Err(f.into_diagnostics()),
+        })
     });
     match result {
-        Ok((files, new_cache)) => {
+        Ok(None) => {
+            lock(shared).cache = cache;
+            Ok(None)
+        }
+        Ok(Some((files, new_cache))) => {
             let files: BTreeMap<String, Arc<[u8]>> = files
                 .into_iter()
                 .map(|f| {
@@ -191,7 +205,7 @@ fn rebuild(
             // The old files are freed outside the lock (responses still
             // being written keep theirs alive).
             drop(old);
-            Ok(start.elapsed())
+            Ok(Some(start.elapsed()))
         }
         Err(d) => {
             let page = error_page(&d, &snippet);
@@ -316,7 +330,10 @@ fn watch_error(e: notify::Error) -> io::Error {
 /// Runs the server until the process is stopped.
 pub fn run(o: &Options) -> io::Result<()> {
     let shared: Shared = Arc::default();
-    let _ = rebuild(&o.content, o.theme.as_deref(), &shared);
+    // Set by the watcher on every change; a rebuild in progress then stops
+    // and starts again with the newer change.
+    let pending = Arc::new(AtomicBool::new(false));
+    let _ = rebuild(&o.content, o.theme.as_deref(), &shared, &pending);
     let mut listener =
         TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], o.port))).map_err(|e| {
             io::Error::new(
@@ -334,9 +351,11 @@ pub fn run(o: &Options) -> io::Result<()> {
     let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
     // Watch content and theme; rebuild after a short quiet period.
     let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let flag = pending.clone();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(ev) = res {
             if !matches!(ev.kind, notify::EventKind::Access(_)) {
+                flag.store(true, Ordering::Relaxed);
                 let _ = tx.send(ev.paths);
             }
         }
@@ -356,31 +375,59 @@ pub fn run(o: &Options) -> io::Result<()> {
         let theme = o.theme.clone();
         let quiet = o.quiet;
         std::thread::spawn(move || {
-            while let Ok(mut changed) = rx.recv() {
-                // Coalesce the burst of events an editor's save produces.
-                while let Ok(more) = rx.recv_timeout(Duration::from_millis(20)) {
-                    changed.extend(more);
-                }
-                changed.sort();
-                changed.dedup();
-                if let Some(took) = show_own_files(&content, theme.as_deref(), &shared, &changed) {
-                    let _ = waker.wake();
-                    if !quiet {
-                        eprintln!(
-                            "変更した事業のページを表示しました（{:.0} ms）。一覧のページを作り直しています",
-                            took.as_secs_f64() * 1000.0
-                        );
+            // Changes that never stop (a program writing into the content
+            // folder) must not starve the rebuild: after a few restarts in a
+            // row it runs to the end.
+            let never = Arc::new(AtomicBool::new(false));
+            while let Ok(first) = rx.recv() {
+                let mut changed = first;
+                let mut restarts = 0;
+                loop {
+                    // Coalesce the burst of events an editor's save produces.
+                    while let Ok(more) = rx.recv_timeout(Duration::from_millis(20)) {
+                        changed.extend(more);
                     }
-                }
-                let result = rebuild(&content, theme.as_deref(), &shared);
-                let _ = waker.wake();
-                if !quiet {
-                    match result {
-                        Err(d) => eprint!("{}", d.human()),
-                        Ok(took) => {
-                            eprintln!("再構築しました（{:.0} ms）", took.as_secs_f64() * 1000.0)
+                    pending.store(false, Ordering::Relaxed);
+                    while let Ok(more) = rx.try_recv() {
+                        changed.extend(more);
+                    }
+                    changed.sort();
+                    changed.dedup();
+                    if let Some(took) =
+                        show_own_files(&content, theme.as_deref(), &shared, &changed)
+                    {
+                        let _ = waker.wake();
+                        if !quiet {
+                            eprintln!(
+                                "変更した事業のページを表示しました（{:.0} ms）。一覧のページを作り直しています",
+                                took.as_secs_f64() * 1000.0
+                            );
                         }
                     }
+                    changed.clear();
+                    let cancel = if restarts < MAX_RESTARTS {
+                        &pending
+                    } else {
+                        &never
+                    };
+                    let result = rebuild(&content, theme.as_deref(), &shared, cancel);
+                    let _ = waker.wake();
+                    match result {
+                        // A newer change came in: show it and build again.
+                        Ok(None) => {
+                            if !quiet {
+                                eprintln!("新しい変更があったため、作り直しを始め直します");
+                            }
+                            restarts += 1;
+                            continue;
+                        }
+                        Err(d) if !quiet => eprint!("{}", d.human()),
+                        Ok(Some(took)) if !quiet => {
+                            eprintln!("再構築しました（{:.0} ms）", took.as_secs_f64() * 1000.0)
+                        }
+                        _ => {}
+                    }
+                    break;
                 }
             }
         });
