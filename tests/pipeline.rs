@@ -303,35 +303,26 @@ fn a_cancelled_build_stops_with_the_cancel_error() {
     let root = repo().join("content");
     let theme = Theme::load(None).expect("theme");
     let flag = Arc::new(AtomicBool::new(true));
-    let sink = Memory::default().cancelled_by(flag.clone());
-    let mut data = hyoka::cache::DataWriter::memory();
-    let r = pipeline::build_cached(
-        &root,
-        &theme,
-        None,
-        &sink,
-        &mut Timings::default(),
-        None,
-        &mut data,
-    );
-    match r {
+    let build = |flag: Arc<AtomicBool>| {
+        let sink = Memory::default().cancelled_by(flag);
+        let mut data = hyoka::cache::DataWriter::memory();
+        pipeline::build_cached(
+            &root,
+            &theme,
+            None,
+            &sink,
+            &mut Timings::default(),
+            None,
+            &mut data,
+        )
+    };
+    match build(flag.clone()) {
         Err(pipeline::Failure::Io(e)) if hyoka::output::is_cancelled(&e) => {}
         Err(pipeline::Failure::Io(e)) => panic!("another error: {e}"),
         Err(pipeline::Failure::Content(d)) => panic!("content errors: {d:?}"),
         Ok(_) => panic!("a cancelled build went through"),
     }
     flag.store(false, Ordering::Relaxed);
-    let sink = Memory::default().cancelled_by(flag);
-    let mut data = hyoka::cache::DataWriter::memory();
-    let made = pipeline::build_cached(
-        &root,
-        &theme,
-        None,
-        &sink,
-        &mut Timings::default(),
-        None,
-        &mut data,
-    )
-    .unwrap_or_else(|_| panic!("builds"));
+    let made = build(flag).unwrap_or_else(|_| panic!("builds"));
     assert_eq!(made.0.projects, 84);
 }

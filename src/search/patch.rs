@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::index::{gram_cmp, key_units, Grams, MAX_GRAM, VERSION};
 use super::postings::{read_varint, Set};
-use super::query::Manifest;
+use super::query::{self, Manifest};
 
 /// A changed document: its number, its grams before and now.
 pub type Change = (u32, Grams, Grams);
@@ -22,20 +22,10 @@ pub struct Base {
     n: u32,
 }
 
-/// Reads `u8 count, units` at `*at`.
+/// [`query::read_gram`], refusing a gram of no unit or of more than
+/// [`MAX_GRAM`].
 fn read_gram(b: &[u8], at: &mut usize) -> Option<Vec<u16>> {
-    let n = *b.get(*at)? as usize;
-    if n == 0 || n > MAX_GRAM {
-        return None;
-    }
-    let bytes = b.get(*at + 1..*at + 1 + 2 * n)?;
-    *at += 1 + 2 * n;
-    Some(
-        bytes
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect(),
-    )
+    query::read_gram(b, at).filter(|g| (1..=MAX_GRAM).contains(&g.len()))
 }
 
 impl Base {

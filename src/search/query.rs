@@ -68,7 +68,7 @@ pub fn variants(q: &str, synonyms: &[Vec<String>]) -> Vec<String> {
 type Get<'a> = &'a dyn Fn(&str) -> Option<Vec<u8>>;
 
 /// Reads `u8 count, units` at `*at`.
-fn read_gram(b: &[u8], at: &mut usize) -> Option<Vec<u16>> {
+pub(crate) fn read_gram(b: &[u8], at: &mut usize) -> Option<Vec<u16>> {
     let n = *b.get(*at)? as usize;
     let bytes = b.get(*at + 1..*at + 1 + 2 * n)?;
     *at += 1 + 2 * n;
