@@ -61,7 +61,7 @@ pub fn hash64(bytes: &[u8]) -> u64 {
 }
 
 /// First bytes of a cache file: the format.
-const MAGIC: &[u8; 16] = b"hyoka-cache v1\n\0";
+const MAGIC: &[u8; 16] = b"hyoka-cache v2\n\0";
 /// Magic, identity, body length, body hash.
 const HEAD: usize = 16 + 16 + 8 + 8;
 
@@ -117,6 +117,9 @@ pub struct Cache {
     pub outputs: Vec<(String, Stamp)>,
     /// Length of the data file.
     pub data_len: u64,
+    /// Where the pieces of `data/projects.xlsx` are, to copy the unchanged
+    /// ones (see [`crate::export::workbook::Layout`]).
+    pub workbook: Option<crate::export::workbook::Layout>,
     /// The data file, once read (or given, in memory).
     #[serde(skip)]
     data: std::sync::OnceLock<Vec<u8>>,

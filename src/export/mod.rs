@@ -73,13 +73,13 @@ pub fn export_sized(content: &Content, created: &str) -> (Vec<OutFile>, BTreeMap
     let sink = Memory::default();
     let result = (|| {
         let ex = Exporter::new(content, created);
-        let mut streams = Streams::open(content, &ex, &sink)?;
+        let mut streams = Streams::open(content, &ex, &sink, None, None)?;
         for (s, p) in content.projects() {
             let data = ex.project(content, s, p);
             data.put(&sink)?;
-            streams.append(&data)?;
+            streams.append(&data, None)?;
         }
-        streams.finish(content)
+        streams.finish(content).map(|(sizes, _)| sizes)
     })();
     // Memory sinks fail only on unsafe paths, which ids exclude.
     match result {
@@ -247,8 +247,15 @@ pub struct Streams<'a> {
 
 impl<'a> Streams<'a> {
     /// Opens `projects.json`, `projects.csv`, `indicators.csv` and
-    /// `ratings.csv` and writes their heads.
-    pub fn open(content: &Content, ex: &'a Exporter, sink: &'a dyn Sink) -> io::Result<Self> {
+    /// `ratings.csv` and writes their heads; `deps` and `previous` are for
+    /// the workbook (see [`workbook::Writer::open`]).
+    pub fn open(
+        content: &Content,
+        ex: &'a Exporter,
+        sink: &'a dyn Sink,
+        deps: Option<u128>,
+        previous: Option<workbook::Previous>,
+    ) -> io::Result<Self> {
         let start = |name: &str, head: &[u8]| -> io::Result<Box<dyn Stream + 'a>> {
             let mut s = sink.open(&data_path(name))?;
             s.write_all(head)?;
@@ -277,12 +284,13 @@ impl<'a> Streams<'a> {
             indicators: start("indicators.csv", &ex.indicators.csv)?,
             ratings: start("ratings.csv", &ex.ratings.csv)?,
             departments: BTreeMap::new(),
-            book: workbook::Writer::open(content)?,
+            book: workbook::Writer::open(content, deps, previous)?,
         })
     }
 
-    /// Appends one project (call in site order: series, then id).
-    pub fn append(&mut self, d: &ProjectData) -> io::Result<()> {
+    /// Appends one project (call in site order: series, then id); `key`
+    /// is the hash of its file, when known (see [`workbook::Writer`]).
+    pub fn append(&mut self, d: &ProjectData, key: Option<u128>) -> io::Result<()> {
         self.json
             .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
         // Records sit two levels deep; a JSON string never holds a raw
@@ -307,15 +315,18 @@ impl<'a> Streams<'a> {
             }
         };
         dept.write_all(&d.projects_rows)?;
-        self.book.append(Arc::clone(&d.sheet_rows))?;
+        self.book.append(Arc::clone(&d.sheet_rows), key)?;
         Ok(())
     }
 
     /// Closes the combined files and writes the rest of `data/`: the
     /// department tables, the JSON Schema, the data package and the
     /// catalogue. `content` needs only slim projects. Returns the size of
-    /// every main file, by path.
-    pub fn finish(self, content: &Content) -> io::Result<BTreeMap<String, u64>> {
+    /// every main file, by path, and the workbook's layout.
+    pub fn finish(
+        self,
+        content: &Content,
+    ) -> io::Result<(BTreeMap<String, u64>, workbook::Layout)> {
         let Streams {
             ex,
             sink,
@@ -370,7 +381,7 @@ impl<'a> Streams<'a> {
                 sizes.insert(data_path(m.file), bytes.len() as u64);
             }
         }
-        let xlsx = book.finish(content)?;
+        let (xlsx, layout) = book.finish()?;
         if let Some(m) = meta("projects-xlsx") {
             resources.push(serde_json::json!({
                 "name": m.name,
@@ -405,7 +416,7 @@ impl<'a> Streams<'a> {
             put_json(&mut sizes, "catalog.json", &catalog)?;
             put_json(&mut sizes, "catalog.jsonld", &jsonld)?;
         }
-        Ok(sizes)
+        Ok((sizes, layout))
     }
 }
 

@@ -503,7 +503,7 @@ impl Merger<'_, '_> {
                     if let Some(st) = self.streams.as_deref_mut() {
                         if self.pass.diags.is_empty() {
                             let start = Instant::now();
-                            st.append(&em.data)?;
+                            st.append(&em.data, em.hash)?;
                             Timings::add(&self.t.write, start.elapsed());
                         }
                     }
@@ -579,7 +579,10 @@ fn run(
         .unwrap_or_default();
     let exporter = cx.as_ref().map(|c| Exporter::new(c, &created));
     let mut streams = match (&cx, &exporter) {
-        (Some(c), Some(ex)) if diags.is_empty() => Some(Streams::open(c, ex, sink)?),
+        (Some(c), Some(ex)) if diags.is_empty() => {
+            let book = caching.and_then(|c| previous_workbook(c, sink));
+            Some(Streams::open(c, ex, sink, caching.map(|c| c.deps), book)?)
+        }
         _ => None,
     };
     let searching = search::enabled();
@@ -669,7 +672,11 @@ fn run(
         t.took("search-index", search_time);
     }
     t.took("aggregate-pages", pages_time);
-    let sizes = sizes?;
+    let (sizes, layout) = sizes?;
+    let cache = cache.map(|mut c| {
+        c.workbook = Some(layout);
+        c
+    });
     indexed.transpose()?;
     let sized = Instant::now();
     let downloads = export::downloads(&sizes)
@@ -741,6 +748,21 @@ fn patch_base(c: &Caching, sink: &dyn Sink) -> Option<(Patch, HashMap<String, se
         .map(|k| stamp(&format!("search/c/{k}.json")).copied())
         .collect();
     Some(((base, chunks), old))
+}
+
+/// The previous build's workbook and where its pieces are, when the
+/// previous build had the same inputs but the project files and its
+/// workbook is in the output as it wrote it.
+fn previous_workbook(c: &Caching, sink: &dyn Sink) -> Option<export::workbook::Previous> {
+    let previous = c.previous?;
+    let layout = previous.workbook.clone()?;
+    let path = "data/projects.xlsx";
+    let stamp = previous
+        .outputs
+        .binary_search_by(|(p, _)| p.as_str().cmp(path))
+        .ok()
+        .map(|i| &previous.outputs[i].1);
+    export::workbook::Previous::new(layout, sink.previous(path, stamp)?)
 }
 
 /// The previous index to patch, and the stamps of its result chunks.

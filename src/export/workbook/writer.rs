@@ -14,8 +14,8 @@ use std::thread::{self, JoinHandle};
 use crate::content::Content;
 use crate::export::tables::csv_money_unit;
 
-use super::book::{check, departments, Book};
-use super::rows::{Rows, Value};
+use super::book::{check, Book, Layout, Previous};
+use super::rows::Rows;
 use super::sheets::{sheets, Sheet};
 
 /// Projects waiting for the thread at most. The build merges its projects
@@ -28,10 +28,14 @@ use super::sheets::{sheets, Sheet};
 const BOUND: usize = 256;
 
 enum Msg {
-    Rows(Arc<Rows>),
-    /// No more projects: the rows of the 担当課 sheet, then save.
-    Finish(Vec<Vec<Value>>),
+    /// A project's rows and what they were made from (see [`Book::append`]).
+    Rows(Arc<Rows>, Option<u128>),
+    /// No more projects: save.
+    Finish,
 }
+
+/// The workbook's bytes and where its pieces are.
+type Saved = (Vec<u8>, Layout);
 
 /// `data/projects.xlsx` being written on its own thread.
 pub struct Writer {
@@ -40,14 +44,14 @@ pub struct Writer {
     sheets: Vec<Sheet>,
     tx: SyncSender<Msg>,
     /// `None` once joined (after it stopped early).
-    thread: Option<JoinHandle<io::Result<Vec<u8>>>>,
+    thread: Option<JoinHandle<io::Result<Saved>>>,
 }
 
-fn run(mut book: Book, rx: Receiver<Msg>) -> io::Result<Vec<u8>> {
+fn run(mut book: Book, rx: Receiver<Msg>) -> io::Result<Saved> {
     for msg in rx {
         match msg {
-            Msg::Rows(rows) => book.append(&rows)?,
-            Msg::Finish(departments) => return book.finish(&departments),
+            Msg::Rows(rows, key) => book.append(rows, key)?,
+            Msg::Finish => return book.finish(),
         }
     }
     // The caller went away without finishing (its build failed): nothing
@@ -58,13 +62,23 @@ fn run(mut book: Book, rx: Receiver<Msg>) -> io::Result<Vec<u8>> {
 }
 
 impl Writer {
-    /// Opens the workbook (headers, formats) and starts its thread.
-    pub fn open(content: &Content) -> io::Result<Writer> {
-        Writer::open_bounded(content, BOUND)
+    /// Opens the workbook (headers, formats) and starts its thread; see
+    /// [`Book::open`] for `deps` and `previous`.
+    pub fn open(
+        content: &Content,
+        deps: Option<u128>,
+        previous: Option<Previous>,
+    ) -> io::Result<Writer> {
+        Writer::open_bounded(content, deps, previous, BOUND)
     }
 
-    fn open_bounded(content: &Content, bound: usize) -> io::Result<Writer> {
-        let book = Book::open(content)?;
+    fn open_bounded(
+        content: &Content,
+        deps: Option<u128>,
+        previous: Option<Previous>,
+        bound: usize,
+    ) -> io::Result<Writer> {
+        let book = Book::open(content, deps, previous)?;
         let (tx, rx) = sync_channel(bound);
         let thread = thread::Builder::new()
             .name("hyoka-xlsx".into())
@@ -79,25 +93,21 @@ impl Writer {
     /// Queues one project's rows (call in site order). Fails at once on a
     /// cell too long for Excel, and with the thread's own error when the
     /// thread has stopped.
-    pub fn append(&mut self, rows: Arc<Rows>) -> io::Result<()> {
+    pub fn append(&mut self, rows: Arc<Rows>, key: Option<u128>) -> io::Result<()> {
         check(&self.sheets, &rows)?;
-        match self.tx.send(Msg::Rows(rows)) {
+        match self.tx.send(Msg::Rows(rows, key)) {
             Ok(()) => Ok(()),
             // The thread has ended before the end, so it failed.
             Err(_) => Err(join(self.thread.take()).err().unwrap_or_else(stopped)),
         }
     }
 
-    /// Adds the 担当課 and 項目の説明 sheets and returns the file's bytes.
-    pub fn finish(self, content: &Content) -> io::Result<Vec<u8>> {
-        self.finish_with(departments(content))
-    }
-
-    fn finish_with(self, departments: Vec<Vec<Value>>) -> io::Result<Vec<u8>> {
+    /// Saves the workbook: its bytes and where its pieces are.
+    pub fn finish(self) -> io::Result<(Vec<u8>, Layout)> {
         let Writer { tx, thread, .. } = self;
         // A failed send means the thread has already ended; joining it
         // gives its error.
-        let _ = tx.send(Msg::Finish(departments));
+        let _ = tx.send(Msg::Finish);
         drop(tx);
         join(thread)
     }
@@ -110,7 +120,7 @@ fn stopped() -> io::Error {
 }
 
 /// The thread's result; a panic becomes an error, never the caller's panic.
-fn join(thread: Option<JoinHandle<io::Result<Vec<u8>>>>) -> io::Result<Vec<u8>> {
+fn join(thread: Option<JoinHandle<io::Result<Saved>>>) -> io::Result<Saved> {
     match thread.map(JoinHandle::join) {
         Some(Ok(result)) => result,
         Some(Err(_)) | None => Err(stopped()),
@@ -122,11 +132,11 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::export::workbook::rows;
+    use crate::export::workbook::{rows, Value};
     use crate::model::MoneyUnit;
 
     /// A writer whose thread runs `body` instead of a workbook.
-    fn fake(body: impl FnOnce(Receiver<Msg>) -> io::Result<Vec<u8>> + Send + 'static) -> Writer {
+    fn fake(body: impl FnOnce(Receiver<Msg>) -> io::Result<Saved> + Send + 'static) -> Writer {
         let (tx, rx) = sync_channel(BOUND);
         Writer {
             sheets: sheets(MoneyUnit::ThousandYen),
@@ -139,7 +149,7 @@ mod tests {
     /// so a stopped thread shows within `BOUND + 1` calls).
     fn append_until_error(w: &mut Writer) -> io::Error {
         for _ in 0..=BOUND + 1 {
-            if let Err(e) = w.append(Arc::new(Rows::default())) {
+            if let Err(e) = w.append(Arc::new(Rows::default()), None) {
                 return e;
             }
         }
@@ -149,22 +159,23 @@ mod tests {
     #[test]
     fn the_thread_writes_the_same_bytes_as_the_book_alone() {
         let content = crate::pipeline::load(Path::new("content")).expect("shipped content");
-        let mut book = Book::open(&content).unwrap();
+        let mut book = Book::open(&content, None, None).unwrap();
         // A channel smaller than the content, so that appending waits for
         // the thread.
         let bound = 4;
-        let mut writer = Writer::open_bounded(&content, bound).unwrap();
+        let mut writer = Writer::open_bounded(&content, None, None, bound).unwrap();
         let mut n = 0;
         for (s, p) in content.projects() {
             let r = rows(&content, s, p);
-            book.append(&r).unwrap();
-            writer.append(Arc::new(r)).unwrap();
+            let r = Arc::new(r);
+            book.append(Arc::clone(&r), None).unwrap();
+            writer.append(r, None).unwrap();
             n += 1;
         }
         // More projects than the channel holds: the bound was hit.
         assert!(n > bound, "{n} projects");
-        let alone = book.finish(&departments(&content)).unwrap();
-        let threaded = writer.finish(&content).unwrap();
+        let alone = book.finish().unwrap().0;
+        let threaded = writer.finish().unwrap().0;
         assert!(alone.starts_with(b"PK"), "a zip file");
         assert!(alone == threaded, "the thread changed the bytes");
     }
@@ -172,12 +183,12 @@ mod tests {
     const MAX: usize = super::super::sheets::MAX_CELL_CHARS;
 
     /// A thread that answers how many projects reached it.
-    fn counting(rx: Receiver<Msg>) -> io::Result<Vec<u8>> {
+    fn counting(rx: Receiver<Msg>) -> io::Result<Saved> {
         let mut n = 0;
         for msg in rx {
             match msg {
-                Msg::Rows(_) => n += 1,
-                Msg::Finish(_) => return Ok(vec![n]),
+                Msg::Rows(..) => n += 1,
+                Msg::Finish => return Ok((vec![n], Layout::default())),
             }
         }
         Err(io::Error::other("no finish"))
@@ -199,14 +210,14 @@ mod tests {
     #[test]
     fn a_too_long_cell_fails_at_its_project_naming_it_and_its_sheet() {
         let mut w = fake(counting);
-        w.append(Arc::new(with_text(0, MAX))).unwrap();
-        let e = w.append(Arc::new(with_text(5, MAX + 1))).unwrap_err();
+        w.append(Arc::new(with_text(0, MAX)), None).unwrap();
+        let e = w.append(Arc::new(with_text(5, MAX + 1)), None).unwrap_err();
         assert_eq!(
             e.to_string(),
             "projects.xlsx: 事業「too-long」のシート「評価」に 32767 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください"
         );
         // The cell of exactly the limit went through, the long one did not.
-        assert_eq!(w.finish_with(Vec::new()).unwrap(), vec![1]);
+        assert_eq!(w.finish().unwrap().0, vec![1]);
     }
 
     #[test]
@@ -229,9 +240,6 @@ mod tests {
             stopped().to_string()
         );
         let w = fake(|_| panic!("test: the workbook thread panics"));
-        assert_eq!(
-            w.finish_with(Vec::new()).unwrap_err().to_string(),
-            stopped().to_string()
-        );
+        assert_eq!(w.finish().unwrap_err().to_string(), stopped().to_string());
     }
 }

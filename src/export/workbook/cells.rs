@@ -1,0 +1,152 @@
+//! The XML of the project sheets' rows, written directly (the workbook's
+//! other parts come from rust_xlsxwriter, see `book`): the same elements
+//! as rust_xlsxwriter's constant-memory worksheets write, inline strings
+//! included, so that a group of rows can be made (and compressed) apart
+//! from the rest of its sheet. It must not decide what goes in a cell
+//! (that is `rows`).
+
+use std::fmt::Write as _;
+
+use super::rows::Value;
+use super::sheets::{Kind, Sheet};
+
+/// Excel's last row (1-based).
+pub(super) const ROW_MAX: u32 = 1_048_576;
+
+/// The style (xf) index of each kind of formatted cell, as the workbook's
+/// `styles.xml` numbers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Styles {
+    pub money: u32,
+    pub staff: u32,
+    pub int: u32,
+}
+
+/// Column letters of column `i` (0-based): A, …, Z, AA, ….
+pub(super) fn column_name(i: usize) -> String {
+    let mut n = i + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `s` escaped as rust_xlsxwriter escapes cell text: a literal
+/// `_xHHHH_` gets its underscore escaped, XML's `& < >`, and control
+/// characters but tab and line feed (and U+FFFE, U+FFFF) as `_xHHHH_`.
+fn push_text(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\t' | '\n' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(out, "_x{:04X}_", u32::from(c));
+            }
+            '_' if is_escape(b, i) => out.push_str("_x005F_"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Whether `b[i..]` starts with `_xHHHH_` (four hex digits).
+fn is_escape(b: &[u8], i: usize) -> bool {
+    match b.get(i..i + 7) {
+        Some(w) => w[1] == b'x' && w[6] == b'_' && w[2..6].iter().all(|c| c.is_ascii_hexdigit()),
+        None => false,
+    }
+}
+
+/// Appends row `row` (1-based) of `sheet` with `values` to `out`.
+pub(super) fn push_row(
+    out: &mut String,
+    row: u32,
+    sheet: &Sheet,
+    values: &[Value],
+    styles: &Styles,
+    names: &[String],
+) {
+    let _ = write!(out, "<row r=\"{row}\"");
+    let mut any = false;
+    for ((v, c), col) in values.iter().zip(&sheet.cols).zip(names) {
+        let open = |out: &mut String, any: &mut bool| {
+            if !*any {
+                out.push('>');
+                *any = true;
+            }
+            let _ = write!(out, "<c r=\"{col}{row}\"");
+        };
+        match v {
+            // An empty text with the default format is no cell at all, as
+            // in rust_xlsxwriter.
+            Value::Empty => {}
+            Value::Text(s) if s.is_empty() => {}
+            Value::Text(s) => {
+                open(out, &mut any);
+                let ws = ['\t', '\n', ' '];
+                out.push_str(" t=\"inlineStr\"><is><t");
+                if s.starts_with(ws) || s.ends_with(ws) {
+                    out.push_str(" xml:space=\"preserve\"");
+                }
+                out.push('>');
+                push_text(out, s);
+                out.push_str("</t></is></c>");
+            }
+            Value::Bool(b) => {
+                open(out, &mut any);
+                let _ = write!(out, " t=\"b\"><v>{}</v></c>", u8::from(*b));
+            }
+            Value::Number(n) => {
+                open(out, &mut any);
+                let s = match c.kind {
+                    Kind::Money => styles.money,
+                    Kind::Staff => styles.staff,
+                    Kind::Int | Kind::Year => styles.int,
+                    _ => 0,
+                };
+                if s > 0 {
+                    let _ = write!(out, " s=\"{s}\"");
+                }
+                let _ = write!(out, "><v>{n}</v></c>");
+            }
+        }
+    }
+    if any {
+        out.push_str("</row>");
+    } else {
+        out.push_str("/>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_go_past_z() {
+        let names: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .iter()
+            .map(|&i| column_name(i))
+            .collect();
+        assert_eq!(
+            names,
+            ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"].map(String::from)
+        );
+    }
+
+    #[test]
+    fn text_is_escaped_for_xml_and_excel() {
+        let mut out = String::new();
+        push_text(&mut out, "a&b<c>\t\n\r\u{1}_x0041_ _x00G1_ _x12");
+        assert_eq!(
+            out,
+            "a&amp;b&lt;c&gt;\t\n_x000D__x0001__x005F_x0041_ _x00G1_ _x12"
+        );
+    }
+}
