@@ -80,6 +80,8 @@ pub struct Entry {
     pub len: u64,
     /// [`hash64`] of the payload.
     pub check: u64,
+    /// Where its bytes are in the combined data files.
+    pub spans: Option<crate::export::Spans>,
 }
 
 /// What the cache keeps of one project in the data file, read only for

@@ -111,38 +111,76 @@ pub struct Exporter {
     ratings: Head,
 }
 
+/// Bytes of a project's data: its own, or a range of a file of the
+/// previous build (shared by every project taken from it).
+#[derive(Debug, Clone)]
+enum Chunk {
+    Own(Vec<u8>),
+    Shared(Arc<Vec<u8>>, std::ops::Range<usize>),
+}
+
+impl Chunk {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Chunk::Own(b) => b,
+            Chunk::Shared(file, r) => file.get(r.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 /// The data of one project, ready to be written alone and appended to the
 /// combined files.
 pub struct ProjectData {
     id: String,
     department: String,
-    /// The record as pretty JSON, without the final newline.
-    json: String,
-    projects_rows: Vec<u8>,
-    indicator_rows: Vec<u8>,
-    rating_rows: Vec<u8>,
-    /// `data/projects/<id>.csv`.
-    csv: Vec<u8>,
+    /// Its own files' bytes: the record as pretty JSON without the final
+    /// newline, and `data/projects/<id>.csv` (`None` when taken from the
+    /// previous build's combined files, whose files are reused).
+    own: Option<(String, Vec<u8>)>,
+    /// The record as it sits in `projects.json`: indented, without the
+    /// separator before it.
+    indented: Chunk,
+    projects_rows: Chunk,
+    indicator_rows: Chunk,
+    rating_rows: Chunk,
     /// The rows of `data/projects.xlsx` (shared with the workbook's thread).
     sheet_rows: Arc<workbook::Rows>,
 }
 
-/// The parts of a project's data found in none of its own files (the
-/// build cache keeps them; the rest is read back from the project's JSON
-/// and CSV files, see [`Exporter::reassemble`]).
+/// The part of a project's data found in none of the combined text files
+/// (the build cache keeps it; the rest is taken from the previous build's
+/// files, see [`Exporter::spliced`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Extra {
-    indicator_rows: Vec<u8>,
-    rating_rows: Vec<u8>,
     sheet_rows: workbook::Rows,
 }
 
+/// Where a project's bytes are in the combined files (offset, length):
+/// its record in `projects.json`, its rows in `projects.csv`,
+/// `indicators.csv` and `ratings.csv`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Spans(pub [(u64, u64); 4]);
+
+/// The previous build's combined files, to take unchanged projects' bytes
+/// from ([`Spans`]): `projects.json`, `projects.csv`, `indicators.csv`,
+/// `ratings.csv`.
+pub struct Combined(pub [Arc<Vec<u8>>; 4]);
+
+/// The combined files [`Spans`] point into, by path.
+pub fn combined_files() -> [String; 4] {
+    [
+        "projects.json",
+        "projects.csv",
+        "indicators.csv",
+        "ratings.csv",
+    ]
+    .map(data_path)
+}
+
 impl ProjectData {
-    /// What [`Exporter::reassemble`] needs besides the project's files.
+    /// What [`Exporter::spliced`] needs besides the combined files.
     pub fn extra(&self) -> Extra {
         Extra {
-            indicator_rows: self.indicator_rows.clone(),
-            rating_rows: self.rating_rows.clone(),
             sheet_rows: workbook::Rows::clone(&self.sheet_rows),
         }
     }
@@ -157,13 +195,18 @@ impl ProjectData {
         &self,
         sink: &dyn Sink,
     ) -> io::Result<Vec<(String, Option<crate::output::Stamp>)>> {
+        let Some((json, csv)) = &self.own else {
+            return Err(io::Error::other(
+                "a project taken from the previous build has no files to write (hyoka bug)",
+            ));
+        };
         let mut out = Vec::with_capacity(2);
         for path in project_files(&self.id) {
             let stamp = if path.ends_with(".csv") {
-                sink.put_stamped(&path, &self.csv)?
+                sink.put_stamped(&path, csv)?
             } else {
-                let mut j = Vec::with_capacity(self.json.len() + 1);
-                j.extend_from_slice(self.json.as_bytes());
+                let mut j = Vec::with_capacity(json.len() + 1);
+                j.extend_from_slice(json.as_bytes());
                 j.push(b'\n');
                 sink.put_stamped(&path, &j)?
             };
@@ -171,6 +214,18 @@ impl ProjectData {
         }
         Ok(out)
     }
+}
+
+/// `json` with every line indented by four spaces (records sit two levels
+/// deep in `projects.json`; a JSON string never holds a raw line break, so
+/// indenting every line is exact).
+fn indent(json: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 4);
+    for line in json.split_inclusive('\n') {
+        out.extend_from_slice(b"    ");
+        out.extend_from_slice(line.as_bytes());
+    }
+    out
 }
 
 impl Exporter {
@@ -184,29 +239,33 @@ impl Exporter {
         }
     }
 
-    /// The data of project `id` of `department` again, from the bytes of
-    /// its `data/projects/<id>.json` and `.csv` as [`ProjectData::put`]
-    /// wrote them and its [`Extra`]; `None` when the files do not have that
-    /// shape.
-    pub fn reassemble(
-        &self,
+    /// The data of project `id` of `department` again, from where
+    /// [`Streams::append`] put it in the previous build's combined files
+    /// (`spans`) and its [`Extra`]; `None` when a span is not in them.
+    pub fn spliced(
         id: &str,
         department: &str,
-        json_file: Vec<u8>,
-        csv: Vec<u8>,
+        files: &Combined,
+        spans: &Spans,
         extra: Extra,
     ) -> Option<ProjectData> {
-        let mut json = String::from_utf8(json_file).ok()?;
-        json.pop().filter(|c| *c == '\n')?;
-        let projects_rows = csv.strip_prefix(self.projects.csv.as_slice())?.to_vec();
+        let mut chunks = files.0.iter().zip(&spans.0).map(|(f, &(at, len))| {
+            let at = usize::try_from(at).ok()?;
+            let end = at.checked_add(usize::try_from(len).ok()?)?;
+            f.get(at..end)?;
+            Some(Chunk::Shared(Arc::clone(f), at..end))
+        });
+        let mut next = || chunks.next().flatten();
+        let (indented, projects_rows, indicator_rows, rating_rows) =
+            (next()?, next()?, next()?, next()?);
         Some(ProjectData {
             id: id.to_string(),
             department: department.to_string(),
-            json,
+            own: None,
+            indented,
             projects_rows,
-            indicator_rows: extra.indicator_rows,
-            rating_rows: extra.rating_rows,
-            csv,
+            indicator_rows,
+            rating_rows,
             sheet_rows: Arc::new(extra.sheet_rows),
         })
     }
@@ -219,14 +278,15 @@ impl Exporter {
         let mut csv = Vec::with_capacity(self.projects.csv.len() + projects_rows.len());
         csv.extend_from_slice(&self.projects.csv);
         csv.extend_from_slice(&projects_rows);
+        let json = pretty(&record);
         ProjectData {
             id: p.id.clone(),
             department: p.doc.department.clone(),
-            json: pretty(&record),
-            indicator_rows: csv_rows(&tables::indicators_of(content, &one).rows),
-            rating_rows: csv_rows(&tables::ratings_of(content, &one).rows),
-            projects_rows,
-            csv,
+            indented: Chunk::Own(indent(&json)),
+            own: Some((json, csv)),
+            indicator_rows: Chunk::Own(csv_rows(&tables::indicators_of(content, &one).rows)),
+            rating_rows: Chunk::Own(csv_rows(&tables::ratings_of(content, &one).rows)),
+            projects_rows: Chunk::Own(projects_rows),
             sheet_rows: Arc::new(workbook::rows(content, series, p)),
         }
     }
@@ -243,6 +303,8 @@ pub struct Streams<'a> {
     ratings: Box<dyn Stream + 'a>,
     departments: BTreeMap<String, Box<dyn Stream + 'a>>,
     book: workbook::Writer,
+    /// Bytes written so far to `projects.json` and the three CSVs.
+    at: [u64; 4],
 }
 
 impl<'a> Streams<'a> {
@@ -275,7 +337,15 @@ impl<'a> Streams<'a> {
         let head = empty
             .strip_suffix("[]\n}")
             .ok_or_else(|| io::Error::other("projects.json: unexpected layout"))?;
+        let at = [
+            head.len(),
+            ex.projects.csv.len(),
+            ex.indicators.csv.len(),
+            ex.ratings.csv.len(),
+        ]
+        .map(|n| n as u64);
         Ok(Streams {
+            at,
             ex,
             sink,
             json: start("projects.json", head.as_bytes())?,
@@ -290,22 +360,31 @@ impl<'a> Streams<'a> {
 
     /// Appends one project (call in site order: series, then id); `key`
     /// is the hash of its file, when known (see [`workbook::Writer`]).
-    pub fn append(&mut self, d: &ProjectData, key: Option<u128>) -> io::Result<()> {
-        self.json
-            .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
-        // Records sit two levels deep; a JSON string never holds a raw
-        // line break, so indenting every line is exact.
-        // Indented into one buffer: one write instead of two per line.
-        let mut indented = Vec::with_capacity(d.json.len() + d.json.len() / 4);
-        for line in d.json.split_inclusive('\n') {
-            indented.extend_from_slice(b"    ");
-            indented.extend_from_slice(line.as_bytes());
-        }
-        self.json.write_all(&indented)?;
+    /// Returns where its bytes went in the combined files.
+    pub fn append(&mut self, d: &ProjectData, key: Option<u128>) -> io::Result<Spans> {
+        let sep: &[u8] = if self.count == 0 { b"[\n" } else { b",\n" };
+        self.json.write_all(sep)?;
+        self.at[0] += sep.len() as u64;
         self.count += 1;
-        self.projects.write_all(&d.projects_rows)?;
-        self.indicators.write_all(&d.indicator_rows)?;
-        self.ratings.write_all(&d.rating_rows)?;
+        let mut spans = Spans::default();
+        let streams: [&mut Box<dyn Stream + 'a>; 4] = [
+            &mut self.json,
+            &mut self.projects,
+            &mut self.indicators,
+            &mut self.ratings,
+        ];
+        let parts = [
+            &d.indented,
+            &d.projects_rows,
+            &d.indicator_rows,
+            &d.rating_rows,
+        ];
+        for (i, (s, part)) in streams.into_iter().zip(parts).enumerate() {
+            let b = part.bytes();
+            s.write_all(b)?;
+            spans.0[i] = (self.at[i], b.len() as u64);
+            self.at[i] += b.len() as u64;
+        }
         let dept = match self.departments.get_mut(&d.department) {
             Some(s) => s,
             None => {
@@ -314,9 +393,9 @@ impl<'a> Streams<'a> {
                 self.departments.entry(d.department.clone()).or_insert(s)
             }
         };
-        dept.write_all(&d.projects_rows)?;
+        dept.write_all(d.projects_rows.bytes())?;
         self.book.append(Arc::clone(&d.sheet_rows), key)?;
-        Ok(())
+        Ok(spans)
     }
 
     /// Closes the combined files and writes the rest of `data/`: the
@@ -337,6 +416,7 @@ impl<'a> Streams<'a> {
             ratings,
             mut departments,
             book,
+            ..
         } = self;
         json.write_all(if count == 0 {
             b"[]\n}\n"

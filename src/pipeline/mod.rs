@@ -104,6 +104,9 @@ struct Emit<'a> {
     /// project file (by path relative to the content folder) had in it.
     /// Any other project is the previous build's document.
     patching: Option<HashMap<String, search::Grams>>,
+    /// The previous build's combined files, when unchanged projects can be
+    /// taken from them.
+    combined: Option<export::Combined>,
 }
 
 /// The build cache as one build uses it.
@@ -179,14 +182,9 @@ impl Emit<'_> {
             extra,
             search: doc,
         } = payload;
-        let data = match export::project_files(&p.id).as_slice() {
-            [json, csv] => {
-                let json = self.sink.read(json).ok();
-                let csv = self.sink.read(csv).ok();
-                json.zip(csv).and_then(|(json, csv)| {
-                    self.exporter
-                        .reassemble(&p.id, &p.doc.department, json, csv, extra)
-                })
+        let data = match (&self.combined, &entry.spans) {
+            (Some(files), Some(spans)) => {
+                Exporter::spliced(&p.id, &p.doc.department, files, spans, extra)
             }
             _ => None,
         };
@@ -344,6 +342,7 @@ struct Record {
     at: u64,
     len: u64,
     check: u64,
+    spans: Option<export::Spans>,
 }
 
 /// Loads every project, chunk by chunk in parallel; in `Build` mode also
@@ -498,12 +497,13 @@ impl Merger<'_, '_> {
                 continue;
             }
             let mut record = None;
+            let mut spans = None;
             match out {
                 Some(Ok(em)) => {
                     if let Some(st) = self.streams.as_deref_mut() {
                         if self.pass.diags.is_empty() {
                             let start = Instant::now();
-                            st.append(&em.data, em.hash)?;
+                            spans = Some(st.append(&em.data, em.hash)?);
                             Timings::add(&self.t.write, start.elapsed());
                         }
                     }
@@ -525,6 +525,7 @@ impl Merger<'_, '_> {
                                 at,
                                 len,
                                 check,
+                                spans,
                             });
                         }
                     }
@@ -587,13 +588,31 @@ fn run(
     };
     let searching = search::enabled();
     let t0 = Instant::now();
-    let (base, patching) = match caching.filter(|_| searching && streams.is_some()) {
-        Some(c) => patch_base(c, sink).unzip(),
-        None => (None, None),
-    };
+    let building = streams.is_some();
+    // The previous search index (to patch) and combined files (to take
+    // unchanged projects from) are read at the same time.
+    let (((base, patching), patch_time), (combined, combined_time)) = rayon::join(
+        || {
+            let start = Instant::now();
+            let base = match caching.filter(|_| searching && building) {
+                Some(c) => patch_base(c, sink).unzip(),
+                None => (None, None),
+            };
+            (base, start.elapsed())
+        },
+        || {
+            let start = Instant::now();
+            let combined = caching.and_then(|c| previous_combined(c, sink));
+            (combined, start.elapsed())
+        },
+    );
     if base.is_some() {
         // Reading the previous index to patch it (named for the tests).
-        t.phase("search-patch", t0);
+        t.took("search-patch", patch_time);
+    }
+    if combined.is_some() {
+        t.took("combined-read", combined_time);
+        t.phase("previous", t0);
     }
     let mode = match (&cx, &renderer, &exporter, &streams) {
         (Some(cx), Some(renderer), Some(exporter), Some(_)) => Mode::Build(Emit {
@@ -604,6 +623,7 @@ fn run(
             search: searching,
             caching,
             patching,
+            combined,
         }),
         _ => Mode::Check,
     };
@@ -750,6 +770,29 @@ fn patch_base(c: &Caching, sink: &dyn Sink) -> Option<(Patch, HashMap<String, se
     Some(((base, chunks), old))
 }
 
+/// The stamp the previous build's cache has for output file `path`.
+fn previous_stamp<'c>(previous: &'c Cache, path: &str) -> Option<&'c Stamp> {
+    previous
+        .outputs
+        .binary_search_by(|(p, _)| p.as_str().cmp(path))
+        .ok()
+        .map(|i| &previous.outputs[i].1)
+}
+
+/// The previous build's combined files, when the previous build had the
+/// same inputs but the project files and they are in the output as it
+/// wrote them.
+fn previous_combined(c: &Caching, sink: &dyn Sink) -> Option<export::Combined> {
+    let previous = c.previous?;
+    let [a, b, c, d] = export::combined_files();
+    let get = |path: &str| {
+        sink.previous(path, previous_stamp(previous, path))
+            .map(std::sync::Arc::new)
+    };
+    let ((a, b), (c, d)) = rayon::join(|| (get(&a), get(&b)), || (get(&c), get(&d)));
+    Some(export::Combined([a?, b?, c?, d?]))
+}
+
 /// The previous build's workbook and where its pieces are, when the
 /// previous build had the same inputs but the project files and its
 /// workbook is in the output as it wrote it.
@@ -785,6 +828,7 @@ fn new_cache(deps: Hash, cx: &Content, records: Vec<Vec<Option<Record>>>) -> Opt
                 at: r.at,
                 len: r.len,
                 check: r.check,
+                spans: r.spans,
             });
         }
     }

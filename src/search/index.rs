@@ -48,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::output::{Sink, Stamp};
 
-use super::patch::{Base, Change};
+use super::patch::{Base, Body, Change};
 use super::postings::{read_run_entry, varint, Growing, Set};
 use super::Doc;
 
@@ -540,6 +540,39 @@ impl<'a> Shards<'a> {
     }
 
     fn push(&mut self, gram: &[u16], name: &Set, all: &Set, n: u32) -> io::Result<()> {
+        let mut bodies = [Vec::new(), Vec::new()];
+        for (s, body) in [name, all].into_iter().zip(&mut bodies) {
+            if !s.is_empty() {
+                s.encode(n, body);
+            }
+        }
+        let [name, all] = &bodies;
+        self.push_encoded(gram, name, all)
+    }
+
+    /// [`Shards::push`] of sets given encoded, or not yet.
+    fn push_bodies(&mut self, gram: &[u16], name: Body, all: Body, n: u32) -> io::Result<()> {
+        match (name, all) {
+            (Body::Encoded(a), Body::Encoded(b)) => self.push_encoded(gram, a, b),
+            (Body::Set(a), Body::Set(b)) => self.push(gram, &a, &b, n),
+            (a, b) => {
+                let body = |x: Body| match x {
+                    Body::Encoded(e) => e.to_vec(),
+                    Body::Set(s) => {
+                        let mut out = Vec::new();
+                        if !s.is_empty() {
+                            s.encode(n, &mut out);
+                        }
+                        out
+                    }
+                };
+                self.push_encoded(gram, &body(a), &body(b))
+            }
+        }
+    }
+
+    /// Adds a gram with its two sets' encodings (empty: no set).
+    fn push_encoded(&mut self, gram: &[u16], name: &[u8], all: &[u8]) -> io::Result<()> {
         if self.first.is_none() {
             self.first = Some(gram.to_vec());
         }
@@ -547,14 +580,9 @@ impl<'a> Shards<'a> {
         for u in gram {
             self.cur.extend_from_slice(&u.to_le_bytes());
         }
-        let mut body = Vec::new();
-        for s in [name, all] {
-            body.clear();
-            if !s.is_empty() {
-                s.encode(n, &mut body);
-            }
+        for body in [name, all] {
             varint(&mut self.cur, body.len() as u32);
-            self.cur.extend_from_slice(&body);
+            self.cur.extend_from_slice(body);
         }
         if self.cur.len() >= SHARD_TARGET {
             self.flush()?;
@@ -741,9 +769,9 @@ impl<'a> Indexer<'a> {
         let n = self.docs;
         if let Some((base, changes)) = self.patch.take() {
             let mut shards = Shards::new(self.sink);
-            for (g, name, all) in base.patch(&changes) {
-                shards.push(&g, &name, &all, n)?;
-            }
+            base.patch(&changes, &mut |g, name, all| {
+                shards.push_bodies(g, name, all, n)
+            })?;
             return shards.finish(n, synonyms);
         }
         self.add_batch()?;
