@@ -41,6 +41,9 @@ pub(crate) enum Body<'a> {
     Set(Set),
 }
 
+/// Takes a gram with its name and all-fields sets, in gram order.
+pub(crate) type Push<'p> = dyn FnMut(&[u16], Body, Body) -> io::Result<()> + 'p;
+
 /// [`query::read_gram`], refusing a gram of no unit or of more than
 /// [`MAX_GRAM`].
 fn read_gram(b: &[u8], at: &mut usize) -> Option<Vec<u16>> {
@@ -97,11 +100,7 @@ impl Base {
     /// Applies the changes (document, its grams before, its grams now) and
     /// gives `push` every gram with its name and all-fields sets, in gram
     /// order.
-    pub(crate) fn patch(
-        self,
-        changes: &[Change],
-        push: &mut dyn FnMut(&[u16], Body, Body) -> io::Result<()>,
-    ) -> io::Result<()> {
+    pub(crate) fn patch(self, changes: &[Change], push: &mut Push) -> io::Result<()> {
         let Base {
             shards,
             mut grams,
