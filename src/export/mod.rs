@@ -144,7 +144,7 @@ pub struct ProjectData {
     indicator_rows: Chunk,
     rating_rows: Chunk,
     /// The rows of `data/projects.xlsx` (shared with the workbook's thread).
-    sheet_rows: Arc<workbook::Rows>,
+    sheet_rows: Arc<workbook::Sheets>,
 }
 
 /// The part of a project's data found in none of the combined text files
@@ -152,7 +152,7 @@ pub struct ProjectData {
 /// files, see [`Exporter::spliced`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Extra {
-    sheet_rows: workbook::Rows,
+    sheet_rows: workbook::Packed,
 }
 
 /// Where a project's bytes are in the combined files (offset, length):
@@ -178,11 +178,12 @@ pub fn combined_files() -> [String; 4] {
 }
 
 impl ProjectData {
-    /// What [`Exporter::spliced`] needs besides the combined files.
-    pub fn extra(&self) -> Extra {
-        Extra {
-            sheet_rows: workbook::Rows::clone(&self.sheet_rows),
-        }
+    /// What [`Exporter::spliced`] needs besides the combined files
+    /// (`None` if the rows do not encode).
+    pub fn extra(&self) -> Option<Extra> {
+        Some(Extra {
+            sheet_rows: self.sheet_rows.pack()?,
+        })
     }
 
     /// Writes `data/projects/<id>.json` and `.csv`.
@@ -266,7 +267,7 @@ impl Exporter {
             projects_rows,
             indicator_rows,
             rating_rows,
-            sheet_rows: Arc::new(extra.sheet_rows),
+            sheet_rows: Arc::new(workbook::Sheets::Packed(extra.sheet_rows)),
         })
     }
 
@@ -287,7 +288,7 @@ impl Exporter {
             indicator_rows: Chunk::Own(csv_rows(&tables::indicators_of(content, &one).rows)),
             rating_rows: Chunk::Own(csv_rows(&tables::ratings_of(content, &one).rows)),
             projects_rows: Chunk::Own(projects_rows),
-            sheet_rows: Arc::new(workbook::rows(content, series, p)),
+            sheet_rows: Arc::new(workbook::Sheets::Made(workbook::rows(content, series, p))),
         }
     }
 }

@@ -460,12 +460,14 @@ fn load_and_emit(
     ) = (mode, &p, out.as_mut())
     {
         if em.blob.is_none() && em.hash.is_some() {
-            em.blob = postcard::to_stdvec(&cache::PayloadRef {
-                project: p,
-                extra: &em.data.extra(),
-                search: em.doc.as_ref(),
-            })
-            .ok();
+            em.blob = em.data.extra().and_then(|extra| {
+                postcard::to_stdvec(&cache::PayloadRef {
+                    project: p,
+                    extra: &extra,
+                    search: em.doc.as_ref(),
+                })
+                .ok()
+            });
         }
     }
     if let Some(Ok(em)) = out.as_mut() {

@@ -13,7 +13,7 @@ use crate::content::Content;
 use crate::export::tables::{csv_money_unit, NAME_SEPARATOR};
 
 use super::cells::{column_name, push_row, Styles, ROW_MAX};
-use super::rows::{opt_text, text, Rows, Value};
+use super::rows::{opt_text, text, Rows, Sheets, Value};
 use super::sheets::*;
 use super::zipped::{self, crc_combine, Deflater, Entry, Piece};
 
@@ -261,7 +261,7 @@ pub struct Book {
     /// Next row per project sheet (1-based; row 1 is the header).
     next: Vec<u32>,
     /// The projects of the group being filled.
-    group: Vec<(Arc<Rows>, Option<u128>)>,
+    group: Vec<(Arc<Sheets>, Option<u128>)>,
     /// Per project sheet, its pieces so far.
     pieces: Vec<Vec<Made>>,
     deflater: Deflater,
@@ -452,7 +452,7 @@ impl Book {
     /// `key` identifies what the rows were made from (the hash of the
     /// project's file): with the same `deps`, the same key makes the same
     /// rows. Without a key, its group is always made anew.
-    pub fn append(&mut self, rows: Arc<Rows>, key: Option<u128>) -> io::Result<()> {
+    pub fn append(&mut self, rows: Arc<Sheets>, key: Option<u128>) -> io::Result<()> {
         self.group.push((rows, key));
         if self.group.len() == GROUP {
             self.close_group()?;
@@ -468,13 +468,11 @@ impl Book {
         }
         let g = self.pieces.first().map_or(0, Vec::len);
         let mut xml = String::new();
+        // The group's rows, decoded once when a piece must be made.
+        let mut decoded: Option<Vec<std::borrow::Cow<Rows>>> = None;
         for (s, sheet) in self.sheets.iter().enumerate() {
             let start = self.next[s];
-            let n: usize = self
-                .group
-                .iter()
-                .map(|(r, _)| r.0.get(s).map_or(0, Vec::len))
-                .sum();
+            let n: usize = self.group.iter().map(|(r, _)| r.count(s)).sum();
             let end = u64::from(start) + n as u64;
             if end > u64::from(ROW_MAX) + 1 {
                 return Err(io::Error::other(format!(
@@ -494,7 +492,12 @@ impl Book {
                 None => {
                     xml.clear();
                     let mut row = start;
-                    for (r, _) in &self.group {
+                    if decoded.is_none() {
+                        let rows: Option<Vec<_>> =
+                            self.group.iter().map(|(r, _)| r.rows()).collect();
+                        decoded = Some(rows.ok_or_else(|| broken("キャッシュの行"))?);
+                    }
+                    for r in decoded.iter().flatten() {
                         for values in r.0.get(s).map_or(&[][..], Vec::as_slice) {
                             push_row(&mut xml, row, sheet, values, &self.styles, &self.names[s]);
                             row += 1;
@@ -631,13 +634,22 @@ mod tests {
     use super::*;
     use crate::export::workbook::rows::rows;
 
-    fn shipped() -> (Content, Vec<Arc<Rows>>) {
+    fn shipped() -> (Content, Vec<Arc<Sheets>>) {
         let content = crate::pipeline::load(Path::new("content")).expect("shipped content");
         let rows = content
             .projects()
-            .map(|(s, p)| Arc::new(rows(&content, s, p)))
+            .map(|(s, p)| Arc::new(Sheets::Made(rows(&content, s, p))))
             .collect();
         (content, rows)
+    }
+
+    fn made(s: &Sheets) -> Rows {
+        s.rows().unwrap().into_owned()
+    }
+
+    /// The same rows as the build cache keeps them.
+    fn packed(s: &Arc<Sheets>) -> Arc<Sheets> {
+        Arc::new(Sheets::Packed(s.pack().unwrap()))
     }
 
     /// Every entry of an xlsx file, inflated.
@@ -707,6 +719,7 @@ mod tests {
             setup(ws, s, &f).unwrap();
         }
         for r in &rows {
+            let r = made(r);
             for (s, sheet) in sheets.iter().enumerate() {
                 let ws = wb.worksheet_from_index(s).unwrap();
                 for values in &r.0[s] {
@@ -746,7 +759,7 @@ mod tests {
 
     /// `n` projects: the shipped ones' rows over and over, each with a key
     /// of its own.
-    fn many(rows: &[Arc<Rows>], n: usize) -> Vec<(Arc<Rows>, u128)> {
+    fn many(rows: &[Arc<Sheets>], n: usize) -> Vec<(Arc<Sheets>, u128)> {
         (0..n)
             .map(|i| (Arc::clone(&rows[i % rows.len()]), 1000 + i as u128))
             .collect()
@@ -754,7 +767,7 @@ mod tests {
 
     fn build(
         content: &Content,
-        projects: &[(Arc<Rows>, u128)],
+        projects: &[(Arc<Sheets>, u128)],
         previous: Option<Previous>,
     ) -> (Vec<u8>, Layout) {
         let mut book = Book::open(content, Some(7), previous).unwrap();
@@ -784,11 +797,11 @@ mod tests {
         // One project of the second group changed, its rows as long as
         // before: only that group's pieces are made again.
         let i = GROUP + 5;
-        let mut changed = Rows::clone(&projects[i].0);
+        let mut changed = made(&projects[i].0);
         if let Some(Value::Text(t)) = changed.0[0][0].get_mut(4) {
             t.push_str("（改）");
         }
-        projects[i] = (Arc::new(changed), 1);
+        projects[i] = (Arc::new(Sheets::Made(changed)), 1);
         let prev = Previous::new(layout.clone(), first.clone()).unwrap();
         let (patched, l3) = build(&content, &projects, Some(prev));
         let (fresh, l4) = build(&content, &projects, None);
@@ -803,12 +816,21 @@ mod tests {
         assert!(back[&sheet_entry(0)].contains("（改）"));
         // A project of the first group with a row more: the later groups of
         // that sheet start one row lower and are made again too.
-        let mut longer = Rows::clone(&projects[3].0);
+        let mut longer = made(&projects[3].0);
         let extra = longer.0[1].first().cloned().unwrap();
         longer.0[1].push(extra);
-        projects[3] = (Arc::new(longer), 2);
+        projects[3] = (Arc::new(Sheets::Made(longer)), 2);
+        // The others come packed, as from the build cache: the groups made
+        // again decode them.
+        let unpacked = projects.clone();
+        for (k, p) in projects.iter_mut().enumerate() {
+            if k != 3 && k != i {
+                p.0 = packed(&p.0);
+            }
+        }
         let prev = Previous::new(l3.clone(), patched.clone()).unwrap();
         let (shifted, l5) = build(&content, &projects, Some(prev));
+        let projects = unpacked;
         assert!(shifted == build(&content, &projects, None).0);
         // Sheet 2 makes its four pieces again, the other sheets one.
         assert_eq!(kept(&l3, &l5), pieces - 6 - 4);

@@ -38,6 +38,6 @@ mod writer;
 mod zipped;
 
 pub use book::{Layout, Previous};
-pub use rows::{rows, Rows, Value};
+pub use rows::{rows, Packed, Rows, Sheets, Value};
 pub use sheets::*;
 pub use writer::Writer;

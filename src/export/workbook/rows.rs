@@ -179,3 +179,83 @@ pub fn rows(content: &Content, series: &Series, p: &Project) -> Rows {
     }
     Rows(out)
 }
+
+/// A project's rows as the workbook takes them: made now, or as the build
+/// cache keeps them ([`Packed`]) until a piece of the workbook needs them
+/// again (most rebuilds copy the pieces and never decode them).
+#[derive(Debug, Clone)]
+pub enum Sheets {
+    Made(Rows),
+    Packed(Packed),
+}
+
+/// [`Rows`] encoded, with their number per sheet.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Packed {
+    counts: Vec<u32>,
+    bytes: Bytes,
+}
+
+/// Bytes that serialize as one byte string (postcard copies them at once,
+/// not byte by byte as a sequence).
+#[derive(Debug, Clone, Default)]
+struct Bytes(Vec<u8>);
+
+impl serde::Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(v))
+            }
+        }
+        d.deserialize_byte_buf(V)
+    }
+}
+
+impl Sheets {
+    /// How many rows the project has in sheet `s`.
+    pub fn count(&self, s: usize) -> usize {
+        match self {
+            Sheets::Made(r) => r.0.get(s).map_or(0, Vec::len),
+            Sheets::Packed(p) => p.counts.get(s).map_or(0, |&n| n as usize),
+        }
+    }
+
+    /// The rows (decoded when packed); `None` when the bytes do not decode
+    /// to rows of the counts given.
+    pub fn rows(&self) -> Option<std::borrow::Cow<'_, Rows>> {
+        match self {
+            Sheets::Made(r) => Some(std::borrow::Cow::Borrowed(r)),
+            Sheets::Packed(p) => {
+                let r: Rows = postcard::from_bytes(&p.bytes.0).ok()?;
+                let counts: Vec<u32> = r.0.iter().map(|s| s.len() as u32).collect();
+                (counts == p.counts).then_some(std::borrow::Cow::Owned(r))
+            }
+        }
+    }
+
+    /// The rows packed for the build cache.
+    pub fn pack(&self) -> Option<Packed> {
+        match self {
+            Sheets::Made(r) => Some(Packed {
+                counts: r.0.iter().map(|s| s.len() as u32).collect(),
+                bytes: Bytes(postcard::to_stdvec(r).ok()?),
+            }),
+            Sheets::Packed(p) => Some(p.clone()),
+        }
+    }
+}

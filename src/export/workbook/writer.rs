@@ -15,7 +15,7 @@ use crate::content::Content;
 use crate::export::tables::csv_money_unit;
 
 use super::book::{check, Book, Layout, Previous};
-use super::rows::Rows;
+use super::rows::Sheets;
 use super::sheets::{sheets, Sheet};
 
 /// Projects waiting for the thread at most. The build merges its projects
@@ -29,7 +29,7 @@ const BOUND: usize = 256;
 
 enum Msg {
     /// A project's rows and what they were made from (see [`Book::append`]).
-    Rows(Arc<Rows>, Option<u128>),
+    Rows(Arc<Sheets>, Option<u128>),
     /// No more projects: save.
     Finish,
 }
@@ -93,8 +93,11 @@ impl Writer {
     /// Queues one project's rows (call in site order). Fails at once on a
     /// cell too long for Excel, and with the thread's own error when the
     /// thread has stopped.
-    pub fn append(&mut self, rows: Arc<Rows>, key: Option<u128>) -> io::Result<()> {
-        check(&self.sheets, &rows)?;
+    pub fn append(&mut self, rows: Arc<Sheets>, key: Option<u128>) -> io::Result<()> {
+        // Packed rows come from the build cache: they passed when made.
+        if let Sheets::Made(r) = &*rows {
+            check(&self.sheets, r)?;
+        }
         match self.tx.send(Msg::Rows(rows, key)) {
             Ok(()) => Ok(()),
             // The thread has ended before the end, so it failed.
@@ -132,7 +135,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::export::workbook::{rows, Value};
+    use crate::export::workbook::{rows, Rows, Value};
     use crate::model::MoneyUnit;
 
     /// A writer whose thread runs `body` instead of a workbook.
@@ -149,7 +152,7 @@ mod tests {
     /// so a stopped thread shows within `BOUND + 1` calls).
     fn append_until_error(w: &mut Writer) -> io::Error {
         for _ in 0..=BOUND + 1 {
-            if let Err(e) = w.append(Arc::new(Rows::default()), None) {
+            if let Err(e) = w.append(Arc::new(Sheets::Made(Rows::default())), None) {
                 return e;
             }
         }
@@ -167,7 +170,7 @@ mod tests {
         let mut n = 0;
         for (s, p) in content.projects() {
             let r = rows(&content, s, p);
-            let r = Arc::new(r);
+            let r = Arc::new(Sheets::Made(r));
             book.append(Arc::clone(&r), None).unwrap();
             writer.append(r, None).unwrap();
             n += 1;
@@ -210,8 +213,11 @@ mod tests {
     #[test]
     fn a_too_long_cell_fails_at_its_project_naming_it_and_its_sheet() {
         let mut w = fake(counting);
-        w.append(Arc::new(with_text(0, MAX)), None).unwrap();
-        let e = w.append(Arc::new(with_text(5, MAX + 1)), None).unwrap_err();
+        w.append(Arc::new(Sheets::Made(with_text(0, MAX))), None)
+            .unwrap();
+        let e = w
+            .append(Arc::new(Sheets::Made(with_text(5, MAX + 1))), None)
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
             "projects.xlsx: 事業「too-long」のシート「評価」に 32767 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください"
