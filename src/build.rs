@@ -107,7 +107,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
     };
     timings.phase("cache-read", t);
     let mut data = match (&place, identity) {
-        (Some(p), Some(_)) => cache::DataWriter::file(p),
+        (Some(p), Some(_)) => cache::DataWriter::after(p, previous.as_ref()),
         _ => cache::DataWriter::memory(),
     };
     let (made, new_cache) = pipeline::build_cached(

@@ -224,9 +224,15 @@ fn a_failed_build_keeps_the_output_and_the_cache() {
     let other = d.join("content/sample/script-name.yaml");
     let good = fs::read(&other).expect("read");
     fs::write(&other, "name: [\n").expect("break");
+    let data = d.join(".hyoka-cache/out.data");
+    let data_bytes = fs::read(&data).expect("data");
     let o = hyoka(d, &["build", "--output", "out"]);
     assert!(!o.status.success());
     assert_eq!(fs::read(&cache).expect("cache"), bytes, "cache untouched");
+    assert!(
+        fs::read(&data).expect("data") == data_bytes,
+        "payloads untouched"
+    );
     assert_eq!(ino(&page), before, "output untouched");
     fs::write(&other, good).expect("fix");
     rebuild_equals_clean(d, &[]);
@@ -324,4 +330,86 @@ fn a_changed_search_shard_is_not_patched() {
     );
     let err = rebuild_equals_clean(d, &["-v"]);
     assert!(err.contains("wall search-patch"), "patched: {err}");
+}
+
+/// Appends a YAML comment to every project file: each is a change (its
+/// bytes differ), none changes the site.
+fn touch_all(d: &Path) {
+    for e in walkdir_yaml(&d.join("content")) {
+        let mut s = fs::read_to_string(&e).expect("read");
+        s.push_str("\n# touched\n");
+        fs::write(&e, s).expect("write");
+    }
+}
+
+fn walkdir_yaml(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for series in fs::read_dir(root).expect("content") {
+        let p = series.expect("entry").path();
+        if p.is_dir() && p.file_name().is_some_and(|n| n != "pages") {
+            for f in fs::read_dir(&p).expect("series") {
+                let f = f.expect("entry").path();
+                if f.extension().is_some_and(|x| x == "yaml")
+                    && f.file_name().is_some_and(|n| n != "series.yaml")
+                {
+                    out.push(f);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_payloads_file_grows_by_what_changed_and_is_rewritten_once_mostly_stale() {
+    let dir = fixture("shipped");
+    let d = dir.path();
+    let data = d.join(".hyoka-cache/out.data");
+    build(d, &["--output", "out"]);
+    let first = fs::read(&data).expect("data");
+    // One project changed: its payload is appended, the others stay where
+    // they were.
+    edit(
+        &d.join("content/ict-plan-2019-2021/address-register.yaml"),
+        "name: \"住居表示台帳管理システム\"",
+        "name: \"住居表示台帳管理システム（改）\"",
+    );
+    rebuild_equals_clean(d, &[]);
+    let second = fs::read(&data).expect("data");
+    assert!(second.len() > first.len(), "a payload was added");
+    assert!(
+        second.len() < first.len() + first.len() / 10,
+        "{} -> {} bytes: only the changed project's payload",
+        first.len(),
+        second.len()
+    );
+    assert!(second[..first.len()] == first[..], "earlier payloads kept");
+    // Every project changed: the file doubles, its older half stale.
+    touch_all(d);
+    rebuild_equals_clean(d, &[]);
+    let third = fs::read(&data).expect("data").len();
+    assert!(third > second.len() * 3 / 2, "{third}");
+    // The next build writes a file of the live payloads only.
+    edit(
+        &d.join("content/ict-plan-2019-2021/address-register.yaml"),
+        "（改）",
+        "（改2）",
+    );
+    rebuild_equals_clean(d, &[]);
+    let fourth = fs::read(&data).expect("data").len();
+    assert!(
+        fourth < third * 2 / 3 && fourth > first.len() / 2,
+        "{third} -> {fourth}"
+    );
+    // Other inputs (a department renamed): nothing is reused, and the
+    // file is written anew rather than appended to.
+    edit(
+        &d.join("content/departments.yaml"),
+        "- name: 経営企画課",
+        "- name: 経営戦略課",
+    );
+    rebuild_equals_clean(d, &[]);
+    let fifth = fs::read(&data).expect("data").len();
+    assert!(fifth < fourth * 3 / 2, "{fourth} -> {fifth}");
 }

@@ -122,12 +122,16 @@ pub struct Cache {
     /// Where the pieces of `data/projects.xlsx` are, to copy the unchanged
     /// ones (see [`crate::export::workbook::Layout`]).
     pub workbook: Option<crate::export::workbook::Layout>,
-    /// The data file, once read (or given, in memory).
+    /// The payloads given in memory (`hyoka serve`).
     #[serde(skip)]
     data: std::sync::OnceLock<Vec<u8>>,
-    /// Where to read it from.
+    /// Where to read them from otherwise.
     #[serde(skip)]
     data_path: Option<PathBuf>,
+    /// That file, opened on first use (`None`: unreadable or shorter than
+    /// `data_len`).
+    #[serde(skip)]
+    data_file: std::sync::OnceLock<Option<std::sync::Arc<fs::File>>>,
 }
 
 impl Cache {
@@ -143,40 +147,66 @@ impl Cache {
         self
     }
 
-    /// The payload of `e` and its bytes, when the data file holds it
-    /// intact (read on first use; `None` when unreadable or changed).
-    pub fn payload(&self, e: &Entry) -> Option<(Payload, &[u8])> {
-        let data = self.data.get_or_init(|| {
-            let d = self
-                .data_path
-                .as_ref()
-                .and_then(|p| fs::read(p).ok())
-                .unwrap_or_default();
-            if d.len() as u64 == self.data_len {
-                d
-            } else {
-                Vec::new()
-            }
-        });
-        let at = usize::try_from(e.at).ok()?;
-        let end = at.checked_add(usize::try_from(e.len).ok()?)?;
-        let bytes = data.get(at..end)?;
-        if hash64(bytes) != e.check {
+    /// The payload of `e` and its bytes, when the data holds it intact
+    /// (`None` when unreadable or changed). A payload in a file is read
+    /// alone (the file is not read whole: a rebuild reads every payload
+    /// once, and memory taken for the whole file would be zeroed first).
+    pub fn payload(&self, e: &Entry) -> Option<(Payload, Vec<u8>)> {
+        if e.at.checked_add(e.len)? > self.data_len {
             return None;
         }
-        Some((postcard::from_bytes(bytes).ok()?, bytes))
+        let bytes = match (self.data.get(), &self.data_path) {
+            (Some(d), _) => {
+                let at = usize::try_from(e.at).ok()?;
+                d.get(at..at.checked_add(usize::try_from(e.len).ok()?)?)?
+                    .to_vec()
+            }
+            (None, Some(path)) => {
+                let f = self
+                    .data_file
+                    .get_or_init(|| {
+                        let f = fs::File::open(path).ok()?;
+                        (f.metadata().ok()?.len() >= self.data_len).then(|| std::sync::Arc::new(f))
+                    })
+                    .as_ref()?;
+                let mut b = vec![0; usize::try_from(e.len).ok()?];
+                crate::output::read_at(f, &mut b, e.at).ok()?;
+                b
+            }
+            (None, None) => return None,
+        };
+        if hash64(&bytes) != e.check {
+            return None;
+        }
+        Some((postcard::from_bytes(&bytes).ok()?, bytes))
+    }
+
+    /// Bytes of the payloads the entries point to.
+    pub fn live_bytes(&self) -> u64 {
+        self.entries.iter().map(|e| e.len).sum()
     }
 }
 
 /// Where the payloads of a build go: a temporary file beside the cache
-/// (renamed into place by [`write`]) or memory.
+/// (renamed into place by [`write`]), the end of the previous build's
+/// data file ([`DataWriter::after`]), or memory.
 pub struct DataWriter {
     out: Option<io::BufWriter<fs::File>>,
     mem: Vec<u8>,
     tmp: Option<PathBuf>,
     at: u64,
     failed: Option<io::Error>,
+    /// Appending to the previous data file, whose payloads stay where they
+    /// are: (its path, the length the previous cache gave it).
+    appending: Option<(PathBuf, u64)>,
+    /// The cache's path, to start a file of its own instead.
+    cache: Option<PathBuf>,
 }
+
+/// Below this share of live payloads in the previous data file (the rest
+/// belongs to projects since changed or removed), a build writes a new
+/// file instead of appending.
+const LIVE_PER_MILLE: u64 = 600;
 
 impl DataWriter {
     /// Payloads in memory (`hyoka serve`).
@@ -187,10 +217,67 @@ impl DataWriter {
             tmp: None,
             at: 0,
             failed: None,
+            appending: None,
+            cache: None,
         }
     }
 
-    /// Payloads for the cache at `cache` (the index's path).
+    /// Payloads for the cache at `cache` whose previous build left
+    /// `previous`: appended to its data file when that holds mostly live
+    /// payloads (cut back to the length `previous` gives it, dropping what
+    /// a failed build may have added), else a new file.
+    pub fn after(cache: &Path, previous: Option<&Cache>) -> Self {
+        let Some(prev) = previous
+            .filter(|c| c.data_len > 0 && c.live_bytes() * 1000 >= c.data_len * LIVE_PER_MILLE)
+        else {
+            return DataWriter::file(cache);
+        };
+        let path = data_path(cache);
+        let opened = fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|f| {
+                if f.metadata()?.len() < prev.data_len {
+                    return Err(io::Error::other("shorter than its cache says"));
+                }
+                f.set_len(prev.data_len)?;
+                let mut f = f;
+                io::Seek::seek(&mut f, io::SeekFrom::End(0))?;
+                Ok(f)
+            });
+        match opened {
+            Ok(f) => {
+                let mut w = DataWriter::memory();
+                w.out = Some(io::BufWriter::with_capacity(256 * 1024, f));
+                w.at = prev.data_len;
+                w.appending = Some((path, prev.data_len));
+                w.cache = Some(cache.to_path_buf());
+                w
+            }
+            Err(_) => DataWriter::file(cache),
+        }
+    }
+
+    /// Whether the previous payloads stay where they are (a reused
+    /// project keeps its entry's place instead of being appended again).
+    pub fn keeps(&self) -> bool {
+        self.appending.is_some()
+    }
+
+    /// Writes a file of its own instead of appending (before anything was
+    /// appended: when the previous payloads turn out to be of no use).
+    pub fn restart(&mut self) {
+        let untouched = self
+            .appending
+            .as_ref()
+            .is_some_and(|(_, len)| self.at == *len);
+        if let (true, Some(cache)) = (untouched, self.cache.clone()) {
+            self.appending = None;
+            *self = DataWriter::file(&cache);
+        }
+    }
+
+    /// Payloads for the cache at `cache` (the index's path), in a new file.
     pub fn file(cache: &Path) -> Self {
         let tmp = temp(&data_path(cache));
         let out = cache
@@ -236,6 +323,9 @@ impl DataWriter {
         match self.out.take() {
             Some(f) => {
                 f.into_inner().map_err(|e| e.into_error())?;
+                if self.appending.take().is_some() {
+                    return Ok(Written::Appended(self.at));
+                }
                 let tmp = self.tmp.take().unwrap_or_default();
                 Ok(Written::File(tmp, self.at))
             }
@@ -247,6 +337,14 @@ impl DataWriter {
         self.out = None;
         if let Some(t) = self.tmp.take() {
             let _ = fs::remove_file(t);
+        }
+        // Appended to the previous file: back to its length (the previous
+        // index never reads past it anyway).
+        if let Some((path, len)) = self.appending.take() {
+            let _ = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|f| f.set_len(len));
         }
     }
 }
@@ -263,6 +361,8 @@ pub enum Written {
     Memory(Vec<u8>),
     /// In a temporary file of that many bytes.
     File(PathBuf, u64),
+    /// At the end of the previous data file, now of that many bytes.
+    Appended(u64),
 }
 
 fn data_path(cache: &Path) -> PathBuf {
@@ -366,19 +466,24 @@ fn decode(bytes: &[u8], identity: Hash) -> Result<Cache, &'static str> {
 /// temporary file renamed over the old one.
 pub fn write(path: &Path, identity: Hash, cache: &Cache, data: Written) -> io::Result<()> {
     let (tmp_data, len) = match data {
-        Written::File(p, n) => (p, n),
+        Written::File(p, n) => (Some(p), n),
         Written::Memory(m) => {
             let t = temp(&data_path(path));
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir)?;
             }
             fs::write(&t, &m)?;
-            (t, m.len() as u64)
+            (Some(t), m.len() as u64)
         }
+        // Already in place: the previous index still reads its payloads,
+        // which have not moved.
+        Written::Appended(n) => (None, n),
     };
-    if let Err(e) = fs::rename(&tmp_data, data_path(path)) {
-        let _ = fs::remove_file(&tmp_data);
-        return Err(e);
+    if let Some(tmp_data) = tmp_data {
+        if let Err(e) = fs::rename(&tmp_data, data_path(path)) {
+            let _ = fs::remove_file(&tmp_data);
+            return Err(e);
+        }
     }
     let body = postcard::to_stdvec(&Cache {
         data_len: len,

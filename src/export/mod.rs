@@ -44,7 +44,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::content::{Content, Project, Series};
-use crate::output::{Memory, OutFile, Sink, Stream};
+use crate::output::{Memory, OutFile, PreviousFile, Sink, Stream, Window};
 
 pub use files::{department_files, downloads, guide, project_files, Audience, Download, Guide};
 
@@ -111,21 +111,12 @@ pub struct Exporter {
     ratings: Head,
 }
 
-/// Bytes of a project's data: its own, or a range of a file of the
-/// previous build (shared by every project taken from it).
+/// Bytes of a project's data: its own, or where they are (offset, length)
+/// in the previous build's combined file that [`Streams`] appends them to.
 #[derive(Debug, Clone)]
 enum Chunk {
     Own(Vec<u8>),
-    Shared(Arc<Vec<u8>>, std::ops::Range<usize>),
-}
-
-impl Chunk {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Chunk::Own(b) => b,
-            Chunk::Shared(file, r) => file.get(r.clone()).unwrap_or_default(),
-        }
-    }
+    Previous(u64, u64),
 }
 
 /// The data of one project, ready to be written alone and appended to the
@@ -164,7 +155,14 @@ pub struct Spans(pub [(u64, u64); 4]);
 /// The previous build's combined files, to take unchanged projects' bytes
 /// from ([`Spans`]): `projects.json`, `projects.csv`, `indicators.csv`,
 /// `ratings.csv`.
-pub struct Combined(pub [Arc<Vec<u8>>; 4]);
+pub struct Combined(pub [PreviousFile; 4]);
+
+impl Combined {
+    /// The files' lengths.
+    pub fn lens(&self) -> [u64; 4] {
+        [0, 1, 2, 3].map(|i| self.0[i].len())
+    }
+}
 
 /// The combined files [`Spans`] point into, by path.
 pub fn combined_files() -> [String; 4] {
@@ -242,19 +240,17 @@ impl Exporter {
 
     /// The data of project `id` of `department` again, from where
     /// [`Streams::append`] put it in the previous build's combined files
-    /// (`spans`) and its [`Extra`]; `None` when a span is not in them.
+    /// (`spans`, in files of `lens` bytes; [`Streams::take_from`]) and its
+    /// [`Extra`]; `None` when a span is not in them.
     pub fn spliced(
         id: &str,
         department: &str,
-        files: &Combined,
+        lens: &[u64; 4],
         spans: &Spans,
         extra: Extra,
     ) -> Option<ProjectData> {
-        let mut chunks = files.0.iter().zip(&spans.0).map(|(f, &(at, len))| {
-            let at = usize::try_from(at).ok()?;
-            let end = at.checked_add(usize::try_from(len).ok()?)?;
-            f.get(at..end)?;
-            Some(Chunk::Shared(Arc::clone(f), at..end))
+        let mut chunks = lens.iter().zip(&spans.0).map(|(&n, &(at, len))| {
+            (at.checked_add(len)? <= n).then_some(Chunk::Previous(at, len))
         });
         let mut next = || chunks.next().flatten();
         let (indented, projects_rows, indicator_rows, rating_rows) =
@@ -306,6 +302,8 @@ pub struct Streams<'a> {
     book: workbook::Writer,
     /// Bytes written so far to `projects.json` and the three CSVs.
     at: [u64; 4],
+    /// The previous build's same four files, for projects taken from them.
+    previous: Option<[Window; 4]>,
 }
 
 impl<'a> Streams<'a> {
@@ -347,6 +345,7 @@ impl<'a> Streams<'a> {
         .map(|n| n as u64);
         Ok(Streams {
             at,
+            previous: None,
             ex,
             sink,
             json: start("projects.json", head.as_bytes())?,
@@ -357,6 +356,11 @@ impl<'a> Streams<'a> {
             departments: BTreeMap::new(),
             book: workbook::Writer::open(content, deps, previous)?,
         })
+    }
+
+    /// Takes the projects made by [`Exporter::spliced`] from `files`.
+    pub fn take_from(&mut self, files: Combined) {
+        self.previous = Some(files.0.map(Window::new));
     }
 
     /// Appends one project (call in site order: series, then id); `key`
@@ -380,9 +384,23 @@ impl<'a> Streams<'a> {
             &d.indicator_rows,
             &d.rating_rows,
         ];
+        // A department's table repeats the rows of projects.csv.
+        let mut rows = Vec::new();
         for (i, (s, part)) in streams.into_iter().zip(parts).enumerate() {
-            let b = part.bytes();
+            let b: &[u8] =
+                match part {
+                    Chunk::Own(b) => b,
+                    Chunk::Previous(at, len) => match self.previous.as_mut() {
+                        Some(w) => w[i].get(*at, *len)?,
+                        None => return Err(io::Error::other(
+                            "combined files: a project's previous bytes are missing (hyoka bug)",
+                        )),
+                    },
+                };
             s.write_all(b)?;
+            if i == 1 {
+                rows.extend_from_slice(b);
+            }
             spans.0[i] = (self.at[i], b.len() as u64);
             self.at[i] += b.len() as u64;
         }
@@ -394,7 +412,7 @@ impl<'a> Streams<'a> {
                 self.departments.entry(d.department.clone()).or_insert(s)
             }
         };
-        dept.write_all(d.projects_rows.bytes())?;
+        dept.write_all(&rows)?;
         self.book.append(Arc::clone(&d.sheet_rows), key)?;
         Ok(spans)
     }

@@ -59,6 +59,11 @@ pub trait Sink: Sync {
     fn previous(&self, _path: &str, _stamp: Option<&Stamp>) -> Option<Vec<u8>> {
         None
     }
+    /// [`Sink::previous`], as a file to read parts of when the sink has
+    /// one (so a large file is not read whole).
+    fn previous_file(&self, path: &str, stamp: Option<&Stamp>) -> Option<PreviousFile> {
+        self.previous(path, stamp).map(PreviousFile::Bytes)
+    }
     /// Whether the previous build's output holds exactly `files` (paths
     /// sorted, each as stamped) and nothing else, so that a build with the
     /// same inputs has nothing to write.
@@ -70,6 +75,94 @@ pub trait Sink: Sync {
     /// with [`cancelled`].
     fn cancelled(&self) -> bool {
         false
+    }
+}
+
+/// A previous build's file ([`Sink::previous_file`]): its bytes, or the
+/// file opened, with its length.
+pub enum PreviousFile {
+    Bytes(Vec<u8>),
+    File(fs::File, u64),
+}
+
+impl PreviousFile {
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            PreviousFile::Bytes(b) => b.len() as u64,
+            PreviousFile::File(_, n) => *n,
+        }
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Reads ranges of a [`PreviousFile`] mostly in order, through a window of
+/// [`Window::SIZE`] bytes (a file is read once, in large reads, into the
+/// same memory).
+pub struct Window {
+    file: PreviousFile,
+    buf: Vec<u8>,
+    at: u64,
+}
+
+impl Window {
+    /// Bytes read at once.
+    pub const SIZE: usize = 1 << 20;
+
+    pub fn new(file: PreviousFile) -> Window {
+        Window {
+            file,
+            buf: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// The `len` bytes at `at`.
+    pub fn get(&mut self, at: u64, len: u64) -> io::Result<&[u8]> {
+        let end = at
+            .checked_add(len)
+            .filter(|&e| e <= self.file.len())
+            .ok_or_else(|| io::Error::other("前回のビルドのファイルより先を読もうとしました"))?;
+        let (f, n) = match &self.file {
+            PreviousFile::Bytes(b) => {
+                return Ok(&b[at as usize..end as usize]);
+            }
+            PreviousFile::File(f, n) => (f, *n),
+        };
+        let have = self.at..self.at + self.buf.len() as u64;
+        if at < have.start || end > have.end {
+            let want = (len as usize).max(Self::SIZE).min((n - at) as usize);
+            self.buf.resize(want, 0);
+            read_at(f, &mut self.buf, at)?;
+            self.at = at;
+        }
+        let from = (at - self.at) as usize;
+        Ok(&self.buf[from..from + len as usize])
+    }
+}
+
+/// Fills `buf` from `f` at `offset`.
+pub fn read_at(f: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        f.read_exact_at(buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::FileExt;
+        let mut done = 0;
+        while done < buf.len() {
+            match f.seek_read(&mut buf[done..], offset + done as u64)? {
+                0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
     }
 }
 

@@ -30,7 +30,7 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{safe_relative, Sink, Stamp, Stream};
+use super::{safe_relative, PreviousFile, Sink, Stamp, Stream};
 
 /// The file that marks a folder as a hyoka output.
 pub const MARKER: &str = ".hyoka-output";
@@ -357,6 +357,28 @@ impl Sink for Staging {
 
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {
         fs::read(self.stage.join(safe_relative(path)?))
+    }
+
+    /// The previous file opened when it is as stamped (size and time;
+    /// when its time differs, its bytes are read and must have the stamped
+    /// hash).
+    fn previous_file(&self, path: &str, stamp: Option<&Stamp>) -> Option<PreviousFile> {
+        let stamp = stamp.filter(|_| self.reusable)?;
+        let from = self.target.join(safe_relative(path).ok()?);
+        if !fs::symlink_metadata(&from).ok()?.is_file() {
+            return None;
+        }
+        let f = fs::File::open(&from).ok()?;
+        let meta = f.metadata().ok()?;
+        if !meta.is_file() || meta.len() != stamp.len {
+            return None;
+        }
+        if stamp_of(&meta, stamp.hash) == *stamp {
+            return Some(PreviousFile::File(f, meta.len()));
+        }
+        let bytes = fs::read(&from).ok()?;
+        (bytes.len() as u64 == stamp.len && crate::cache::hash64(&bytes) == stamp.hash)
+            .then_some(PreviousFile::Bytes(bytes))
     }
 
     fn previous(&self, path: &str, stamp: Option<&Stamp>) -> Option<Vec<u8>> {

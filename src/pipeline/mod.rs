@@ -106,7 +106,7 @@ struct Emit<'a> {
     patching: Option<HashMap<String, search::Grams>>,
     /// The previous build's combined files, when unchanged projects can be
     /// taken from them.
-    combined: Option<export::Combined>,
+    combined: Option<[u64; 4]>,
 }
 
 /// The build cache as one build uses it.
@@ -120,6 +120,9 @@ struct Caching<'a> {
     /// Per series, per project file: its path relative to the content
     /// folder and the hash of its bytes (`None` when unreadable).
     files: Vec<Vec<(String, Option<Hash>)>>,
+    /// Whether the previous payloads stay where they are (see
+    /// [`cache::DataWriter::keeps`]): a reused project keeps its entry's.
+    keeps: bool,
 }
 
 impl Caching<'_> {
@@ -146,6 +149,9 @@ struct Emitted {
     hash: Option<Hash>,
     /// The cached payload's bytes, when reused.
     blob: Option<Vec<u8>>,
+    /// Where the payload already is (offset, length, hash), when reused
+    /// and the data file keeps its payloads.
+    kept: Option<(u64, u64, u64)>,
 }
 
 impl Emit<'_> {
@@ -183,8 +189,8 @@ impl Emit<'_> {
             search: doc,
         } = payload;
         let data = match (&self.combined, &entry.spans) {
-            (Some(files), Some(spans)) => {
-                Exporter::spliced(&p.id, &p.doc.department, files, spans, extra)
+            (Some(lens), Some(spans)) => {
+                Exporter::spliced(&p.id, &p.doc.department, lens, spans, extra)
             }
             _ => None,
         };
@@ -207,7 +213,8 @@ impl Emit<'_> {
                 doc: None,
                 files: Some(done),
                 hash: Some(hash),
-                blob: Some(blob.to_vec()),
+                blob: (!c.keeps).then_some(blob),
+                kept: c.keeps.then_some((entry.at, entry.len, entry.check)),
             },
         ))
     }
@@ -269,6 +276,7 @@ impl Emit<'_> {
                 .collect(),
             hash,
             blob: None,
+            kept: None,
         })
     }
 }
@@ -519,8 +527,12 @@ impl Merger<'_, '_> {
                     if let (Some(hash), Some(files), Some(w)) =
                         (em.hash, em.files, self.data.as_deref_mut())
                     {
-                        if let Some(blob) = em.blob {
-                            let (at, len, check) = w.append(&blob);
+                        let place = match (em.kept, em.blob) {
+                            (Some(k), _) => Some(k),
+                            (None, Some(blob)) => Some(w.append(&blob)),
+                            (None, None) => None,
+                        };
+                        if let Some((at, len, check)) = place {
                             record = Some(Record {
                                 hash,
                                 files,
@@ -591,31 +603,24 @@ fn run(
     let searching = search::enabled();
     let t0 = Instant::now();
     let building = streams.is_some();
-    // The previous search index (to patch) and combined files (to take
-    // unchanged projects from) are read at the same time.
-    let (((base, patching), patch_time), (combined, combined_time)) = rayon::join(
-        || {
-            let start = Instant::now();
-            let base = match caching.filter(|_| searching && building) {
-                Some(c) => patch_base(c, sink).unzip(),
-                None => (None, None),
-            };
-            (base, start.elapsed())
-        },
-        || {
-            let start = Instant::now();
-            let combined = caching.and_then(|c| previous_combined(c, sink));
-            (combined, start.elapsed())
-        },
-    );
+    let base = match caching.filter(|_| searching && building) {
+        Some(c) => patch_base(c, sink).unzip(),
+        None => (None, None),
+    };
+    let (base, patching) = base;
     if base.is_some() {
         // Reading the previous index to patch it (named for the tests).
-        t.took("search-patch", patch_time);
+        t.phase("search-patch", t0);
     }
-    if combined.is_some() {
-        t.took("combined-read", combined_time);
-        t.phase("previous", t0);
-    }
+    // The previous combined files, opened, to take unchanged projects from.
+    let combined = match (caching, streams.as_mut()) {
+        (Some(c), Some(st)) => previous_combined(c, sink).map(|files| {
+            let lens = files.lens();
+            st.take_from(files);
+            lens
+        }),
+        _ => None,
+    };
     let mode = match (&cx, &renderer, &exporter, &streams) {
         (Some(cx), Some(renderer), Some(exporter), Some(_)) => Mode::Build(Emit {
             cx,
@@ -787,12 +792,8 @@ fn previous_stamp<'c>(previous: &'c Cache, path: &str) -> Option<&'c Stamp> {
 fn previous_combined(c: &Caching, sink: &dyn Sink) -> Option<export::Combined> {
     let previous = c.previous?;
     let [a, b, c, d] = export::combined_files();
-    let get = |path: &str| {
-        sink.previous(path, previous_stamp(previous, path))
-            .map(std::sync::Arc::new)
-    };
-    let ((a, b), (c, d)) = rayon::join(|| (get(&a), get(&b)), || (get(&c), get(&d)));
-    Some(export::Combined([a?, b?, c?, d?]))
+    let get = |path: &str| sink.previous_file(path, previous_stamp(previous, path));
+    Some(export::Combined([get(&a)?, get(&b)?, get(&c)?, get(&d)?]))
 }
 
 /// The previous build's workbook and where its pieces are, when the
@@ -952,6 +953,16 @@ fn build_with(
         _ => None,
     };
     let previous = previous.flatten();
+    let mut data = data;
+    if let Some(d) = data.as_deref_mut() {
+        // Payloads of other inputs will not be read again: no reason to
+        // keep them.
+        let same_inputs = matches!((deps, previous), (Some(h), Some(p)) if p.deps == h);
+        if !same_inputs {
+            d.restart();
+        }
+    }
+    let keeps = data.as_deref().is_some_and(cache::DataWriter::keeps);
     let caching = deps.map(|deps| Caching {
         deps,
         previous: previous.filter(|p| p.deps == deps),
@@ -960,6 +971,7 @@ fn build_with(
             .map(Cache::index)
             .unwrap_or_default(),
         files: hash_files(root, &skeleton),
+        keeps,
     });
     if let (Some(c), Some(prev)) = (&caching, previous) {
         t.phase("cache-check", start);
