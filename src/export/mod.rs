@@ -480,8 +480,14 @@ impl<'a> Streams<'a> {
                 sizes.insert(data_path(m.file), bytes.len() as u64);
             }
         }
-        let (xlsx, layout) = book.finish()?;
+        let xlsx = book.finish()?;
+        let mut layout = workbook::Layout::default();
         if let Some(m) = meta("projects-xlsx") {
+            // Written as it is assembled, not held whole in memory.
+            let mut stream = sink.open(&data_path(m.file))?;
+            let (bytes, l) = xlsx.write_to(&mut stream)?;
+            stream.finish()?;
+            layout = l;
             resources.push(serde_json::json!({
                 "name": m.name,
                 "path": m.file,
@@ -489,11 +495,11 @@ impl<'a> Streams<'a> {
                 "description": m.description,
                 "format": "xlsx",
                 "mediatype": m.mediatype,
-                "bytes": xlsx.len(),
+                "bytes": bytes,
             }));
-            sizes.insert(data_path(m.file), xlsx.len() as u64);
-            sink.put(&data_path(m.file), &xlsx)?;
+            sizes.insert(data_path(m.file), bytes);
         }
+        drop(xlsx);
         let put_json = |sizes: &mut BTreeMap<String, u64>, file: &str, v: &Value| {
             let text = to_json(v);
             sizes.insert(data_path(file), text.len() as u64);

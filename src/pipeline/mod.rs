@@ -667,11 +667,9 @@ fn run(
     // the two that show the data files' sizes, at once; pages are written
     // by whichever thread made them.
     let put_failed: Mutex<Option<io::Error>> = Mutex::new(None);
-    let put = |path: &str, bytes: &[u8]| {
-        if let Err(e) = sink.put(path, bytes) {
-            let mut first = put_failed.lock().unwrap_or_else(PoisonError::into_inner);
-            first.get_or_insert(e);
-        }
+    let put = Pages {
+        sink,
+        failed: &put_failed,
     };
     let ((sizes, data_time), ((indexed, cache, search_time), (rest, pages_time))) = rayon::join(
         || {
@@ -727,6 +725,75 @@ fn run(
     made.map_err(Failure::Content)?;
     t.phase("tail", start);
     Ok((count, cache))
+}
+
+/// The sink as the renderer's output: pages are streamed into it, and the
+/// first write error is kept for the end of the build.
+struct Pages<'s> {
+    sink: &'s dyn Sink,
+    failed: &'s Mutex<Option<io::Error>>,
+}
+
+impl Pages<'_> {
+    fn fail(&self, e: io::Error) {
+        let mut first = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
+        first.get_or_insert(e);
+    }
+}
+
+impl render::Output for Pages<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) {
+        if let Err(e) = self.sink.put(path, bytes) {
+            self.fail(e);
+        }
+    }
+
+    fn stream(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> Result<(), crate::diag::Diagnostic>,
+    ) -> Result<(), crate::diag::Diagnostic> {
+        let mut s = match self.sink.open(path) {
+            Ok(s) => s,
+            Err(e) => {
+                self.fail(e);
+                return Ok(());
+            }
+        };
+        // A write error is the sink's, not the template's: kept as such.
+        let mut w = Failing {
+            w: &mut s,
+            error: None,
+        };
+        let made = write(&mut w);
+        if let Some(e) = w.error.take() {
+            self.fail(e);
+            return Ok(());
+        }
+        made?;
+        if let Err(e) = s.finish() {
+            self.fail(e);
+        }
+        Ok(())
+    }
+}
+
+/// A writer that remembers its first error.
+struct Failing<'w> {
+    w: &'w mut dyn io::Write,
+    error: Option<io::Error>,
+}
+
+impl io::Write for Failing<'_> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.w.write(b).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
 }
 
 /// Changed project files at most, per 1 000, for the previous search index

@@ -141,6 +141,37 @@ impl Renderer {
         self.page_at("../".repeat(depth), path, template, ctx)
     }
 
+    /// [`Renderer::page`], written to `w` as it is made.
+    fn page_to(
+        &self,
+        path: &str,
+        template: &str,
+        ctx: Value,
+        w: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
+        let root = "../".repeat(path.matches('/').count());
+        let full = self.full_context(root, path, ctx);
+        let t = self
+            .env
+            .get_template(template)
+            .map_err(|e| template_error(&e))?;
+        t.render_captured_to(full, w)
+            .map(|_| ())
+            .map_err(|e| template_error(&e))
+    }
+
+    /// What every page's template gets besides `ctx`.
+    fn full_context(&self, root: String, path: &str, ctx: Value) -> Value {
+        let canonical = self.base_url.as_ref().map(|b| b.join(path));
+        // OGP wants an absolute image URL; without a base URL the relative
+        // one still works for previews of a page on disk.
+        let og_image = match &self.base_url {
+            Some(b) => b.join(meta::OG_IMAGE),
+            None => format!("{root}{}", meta::OG_IMAGE),
+        };
+        minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, og_image => og_image, ..ctx }
+    }
+
     /// Renders one page with `root` as the way back to the site root.
     fn page_at(
         &self,
@@ -149,14 +180,7 @@ impl Renderer {
         template: &str,
         ctx: Value,
     ) -> Result<String, Diagnostic> {
-        let canonical = self.base_url.as_ref().map(|b| b.join(path));
-        // OGP wants an absolute image URL; without a base URL the relative
-        // one still works for previews of a page on disk.
-        let og_image = match &self.base_url {
-            Some(b) => b.join(meta::OG_IMAGE),
-            None => format!("{root}{}", meta::OG_IMAGE),
-        };
-        let full = minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, og_image => og_image, ..ctx };
+        let full = self.full_context(root, path, ctx);
         self.env
             .get_template(template)
             .and_then(|t| t.render(full))
@@ -197,7 +221,33 @@ pub use crate::content::project_page;
 
 /// Where [`rest`] and [`Rest::finish`] hand every file as soon as it is
 /// made (from any thread): its `/`-separated path and its bytes.
-pub type Put<'a> = &'a (dyn Fn(&str, &[u8]) + Sync);
+pub type Put<'a> = &'a dyn Output;
+
+/// Where pages go: whole ([`Output::put`]), or written as they are made
+/// ([`Output::stream`]; a page listing 10,000 projects is 9 MB). A closure
+/// `Fn(&str, &[u8])` is an output that takes every page whole.
+pub trait Output: Sync {
+    /// Takes the file `path`.
+    fn put(&self, path: &str, bytes: &[u8]);
+    /// Takes the file `path` as `write` writes it; by default made whole,
+    /// then [`Output::put`].
+    fn stream(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let mut buf = Vec::new();
+        write(&mut buf)?;
+        self.put(path, &buf);
+        Ok(())
+    }
+}
+
+impl<F: Fn(&str, &[u8]) + Sync> Output for F {
+    fn put(&self, path: &str, bytes: &[u8]) {
+        self(path, bytes)
+    }
+}
 
 /// Hands the pages of [`rest`] to `put` and collects their problems and
 /// paths. Pages made in parallel each get their own, merged in order
@@ -223,14 +273,22 @@ impl<'a> Pages<'a> {
     }
 
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
-        let html = self.r.page(path, template, ctx);
-        self.push(path.to_string(), html);
+        let r = self.r;
+        let mut ctx = Some(ctx);
+        let done = self.put.stream(path, &mut |w| {
+            let ctx = ctx.take().unwrap_or_default();
+            r.page_to(path, template, ctx, w)
+        });
+        match done {
+            Ok(()) => self.made.push(path.to_string()),
+            Err(d) => self.diags.push(d),
+        }
     }
 
     fn push(&mut self, path: String, html: Result<String, Diagnostic>) {
         match html {
             Ok(html) => {
-                (self.put)(&path, html.as_bytes());
+                self.put.put(&path, html.as_bytes());
                 self.made.push(path);
             }
             Err(d) => self.diags.push(d),
@@ -342,7 +400,7 @@ pub fn rest(r: &Renderer, content: &Content, theme: &Theme, put: Put) -> Rest {
     );
     sitemap::sitemap(&mut p, content, &SIZED_PAGES);
     for (name, bytes) in &theme.statics {
-        put(&format!("static/{name}"), bytes);
+        put.put(&format!("static/{name}"), bytes);
     }
     Rest {
         home_series,

@@ -102,7 +102,7 @@ pub(super) fn sitemap(r: &mut Pages, content: &Content, later: &[&str]) {
     match sitemaps(&r.r.env, &base, &locs, SITEMAP_MAX) {
         Ok(files) => {
             for f in files {
-                (r.put)(&f.path, &f.bytes);
+                r.put.put(&f.path, &f.bytes);
             }
         }
         Err(d) => r.diags.push(d),

@@ -528,10 +528,10 @@ impl Book {
         Some(h.digest128())
     }
 
-    /// The file's bytes, and where its pieces are.
-    pub fn finish(mut self) -> io::Result<(Vec<u8>, Layout)> {
+    /// Closes the last group and makes the pieces of the template's
+    /// entries: the workbook, ready to write ([`Finished::write_to`]).
+    pub fn finish(mut self) -> io::Result<Finished> {
         self.close_group()?;
-        let old: &[u8] = self.previous.as_ref().map_or(&[], |p| &p.bytes);
         // Per template entry: its own pieces (a project sheet's head and
         // tail, or the whole entry) and which project sheet it is.
         let mut own: Vec<(Vec<Piece>, Option<usize>)> = Vec::with_capacity(self.template.len());
@@ -551,14 +551,48 @@ impl Book {
             };
             own.push((ps, sheet));
         }
+        Ok(Finished { book: self, own })
+    }
+}
+
+/// A workbook whose pieces are all made, to be written out.
+pub struct Finished {
+    book: Book,
+    own: Vec<(Vec<Piece>, Option<usize>)>,
+}
+
+/// Counts and hashes what goes through it.
+struct Hashing<'w> {
+    out: &'w mut dyn io::Write,
+    h: xxhash_rust::xxh3::Xxh3,
+}
+
+impl io::Write for Hashing<'_> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(b)?;
+        self.h.update(&b[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Finished {
+    /// Writes the file to `out`; returns its length and where its pieces
+    /// are.
+    pub fn write_to(&self, out: &mut dyn io::Write) -> io::Result<(u64, Layout)> {
+        let book = &self.book;
+        let old: &[u8] = book.previous.as_ref().map_or(&[], |p| &p.bytes);
+        let own = &self.own;
         let mut entries = Vec::with_capacity(own.len());
-        for ((name, _), (ps, sheet)) in self.template.iter().zip(&own) {
+        for ((name, _), (ps, sheet)) in book.template.iter().zip(own) {
             // Head, the sheet's pieces, tail; or the entry's one piece.
             let mut seq: Vec<(&[u8], u64, u32)> = Vec::new();
             match (sheet, ps.as_slice()) {
                 (Some(s), [head, tail]) => {
                     seq.push(whole(head));
-                    for m in &self.pieces[*s] {
+                    for m in &book.pieces[*s] {
                         seq.push(match m {
                             Made::New(_, p) => whole(p),
                             Made::Old(_, r, len, crc) => (&old[r.clone()], *len, *crc),
@@ -581,15 +615,20 @@ impl Book {
                 crc: acc.0,
             });
         }
-        let (bytes, offsets) = zipped::write(&entries)?;
-        let mut sheets = Vec::with_capacity(self.sheets.len());
-        for s in 0..self.sheets.len() {
+        let mut hashing = Hashing {
+            out,
+            h: xxhash_rust::xxh3::Xxh3::new(),
+        };
+        let (offsets, len) = zipped::write_to(&entries, &mut hashing)?;
+        let file = hashing.h.digest();
+        let mut sheets = Vec::with_capacity(book.sheets.len());
+        for s in 0..book.sheets.len() {
             let at = own
                 .iter()
                 .position(|(_, sh)| *sh == Some(s))
                 .ok_or_else(|| broken("シート"))?;
             // Offsets of the entry's parts: the head first.
-            let placed = self.pieces[s]
+            let placed = book.pieces[s]
                 .iter()
                 .zip(offsets[at].iter().skip(1))
                 .map(|(m, &at)| match m {
@@ -611,18 +650,27 @@ impl Book {
                 .collect();
             sheets.push(placed);
         }
-        let copied = self
+        let copied = book
             .pieces
             .iter()
             .flatten()
             .filter(|m| matches!(m, Made::Old(..)))
             .count();
-        let layout = Layout {
-            file: crate::cache::hash64(&bytes),
-            sheets,
-            copied,
-        };
-        Ok((bytes, layout))
+        Ok((
+            len,
+            Layout {
+                file,
+                sheets,
+                copied,
+            },
+        ))
+    }
+
+    /// The file's bytes and layout, in memory.
+    pub fn bytes(&self) -> io::Result<(Vec<u8>, Layout)> {
+        let mut out = Vec::new();
+        let (_, layout) = self.write_to(&mut out)?;
+        Ok((out, layout))
     }
 }
 
@@ -733,7 +781,7 @@ mod tests {
         for r in &rows {
             book.append(Arc::clone(r), None).unwrap();
         }
-        let ours = entries(&book.finish().unwrap().0);
+        let ours = entries(&book.finish().unwrap().bytes().unwrap().0);
         let mut compared = 0;
         for (i, sheet) in sheets.iter().enumerate() {
             let name = sheet_entry(i);
@@ -774,7 +822,7 @@ mod tests {
         for (r, k) in projects {
             book.append(Arc::clone(r), Some(*k)).unwrap();
         }
-        book.finish().unwrap()
+        book.finish().unwrap().bytes().unwrap()
     }
 
     /// How many pieces `b`'s build copied from `a`'s file.
@@ -850,7 +898,7 @@ mod tests {
         for (r, k) in &projects {
             book.append(Arc::clone(r), Some(*k)).unwrap();
         }
-        let (again, l2) = book.finish().unwrap();
+        let (again, l2) = book.finish().unwrap().bytes().unwrap();
         assert_eq!(kept(&layout, &l2), 0);
         assert_eq!(again.len(), bytes.len());
     }

@@ -37,7 +37,7 @@ mod sheets;
 mod writer;
 mod zipped;
 
-pub use book::{Layout, Previous};
+pub use book::{Finished, Layout, Previous};
 pub use rows::{rows, Packed, Rows, Sheets, Value};
 pub use sheets::*;
 pub use writer::Writer;

@@ -14,7 +14,7 @@ use std::thread::{self, JoinHandle};
 use crate::content::Content;
 use crate::export::tables::csv_money_unit;
 
-use super::book::{check, Book, Layout, Previous};
+use super::book::{check, Book, Finished, Previous};
 use super::rows::Sheets;
 use super::sheets::{sheets, Sheet};
 
@@ -34,8 +34,8 @@ enum Msg {
     Finish,
 }
 
-/// The workbook's bytes and where its pieces are.
-type Saved = (Vec<u8>, Layout);
+/// The workbook, ready to write.
+type Saved = Finished;
 
 /// `data/projects.xlsx` being written on its own thread.
 pub struct Writer {
@@ -105,8 +105,8 @@ impl Writer {
         }
     }
 
-    /// Saves the workbook: its bytes and where its pieces are.
-    pub fn finish(self) -> io::Result<(Vec<u8>, Layout)> {
+    /// Ends the workbook: ready to write ([`Finished::write_to`]).
+    pub fn finish(self) -> io::Result<Finished> {
         let Writer { tx, thread, .. } = self;
         // A failed send means the thread has already ended; joining it
         // gives its error.
@@ -177,21 +177,21 @@ mod tests {
         }
         // More projects than the channel holds: the bound was hit.
         assert!(n > bound, "{n} projects");
-        let alone = book.finish().unwrap().0;
-        let threaded = writer.finish().unwrap().0;
+        let alone = book.finish().unwrap().bytes().unwrap().0;
+        let threaded = writer.finish().unwrap().bytes().unwrap().0;
         assert!(alone.starts_with(b"PK"), "a zip file");
         assert!(alone == threaded, "the thread changed the bytes");
     }
 
     const MAX: usize = super::super::sheets::MAX_CELL_CHARS;
 
-    /// A thread that answers how many projects reached it.
+    /// A thread that answers (as its error) how many projects reached it.
     fn counting(rx: Receiver<Msg>) -> io::Result<Saved> {
         let mut n = 0;
         for msg in rx {
             match msg {
                 Msg::Rows(..) => n += 1,
-                Msg::Finish => return Ok((vec![n], Layout::default())),
+                Msg::Finish => return Err(io::Error::other(format!("{n} projects"))),
             }
         }
         Err(io::Error::other("no finish"))
@@ -223,7 +223,10 @@ mod tests {
             "projects.xlsx: 事業「too-long」のシート「評価」に 32767 文字を超える文があり、Excel のセルに入りません。文を短くするか分けてください"
         );
         // The cell of exactly the limit went through, the long one did not.
-        assert_eq!(w.finish().unwrap().0, vec![1]);
+        assert_eq!(
+            w.finish().err().map(|e| e.to_string()).as_deref(),
+            Some("1 projects")
+        );
     }
 
     #[test]
@@ -246,6 +249,9 @@ mod tests {
             stopped().to_string()
         );
         let w = fake(|_| panic!("test: the workbook thread panics"));
-        assert_eq!(w.finish().unwrap_err().to_string(), stopped().to_string());
+        assert_eq!(
+            w.finish().err().map(|e| e.to_string()),
+            Some(stopped().to_string())
+        );
     }
 }

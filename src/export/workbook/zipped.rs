@@ -102,19 +102,22 @@ fn u32_of(n: u64) -> io::Result<u32> {
 /// own, so the same content zips to the same bytes).
 const DOS_DATE: u16 = (1 << 5) | 1;
 
-/// The zip file of `entries`, all deflated, and the offset of every part.
-pub(super) fn write(entries: &[Entry]) -> io::Result<(Vec<u8>, Offsets)> {
-    let total: usize = entries
-        .iter()
-        .map(|e| e.parts.iter().map(|p| p.len()).sum::<usize>() + 30 + 46 + 2 * e.name.len())
-        .sum();
-    let mut out: Vec<u8> = Vec::with_capacity(total + 22);
+/// Writes the zip file of `entries` (all deflated) to `out`; returns the
+/// offset of every part and the file's length.
+pub(super) fn write_to(entries: &[Entry], out: &mut dyn io::Write) -> io::Result<(Offsets, u64)> {
+    let mut at = 0u64;
+    let mut put = |out: &mut dyn io::Write, b: &[u8]| -> io::Result<()> {
+        out.write_all(b)?;
+        at += b.len() as u64;
+        Ok(())
+    };
     let mut central = Vec::new();
     let mut offsets = Vec::with_capacity(entries.len());
+    let mut here = 0u64;
     for e in entries {
-        let at = u32_of(out.len() as u64)?;
+        let start = u32_of(here)?;
         let size: u64 = e.parts.iter().map(|p| p.len() as u64).sum();
-        let (size, len) = (u32_of(size)?, u32_of(e.len)?);
+        let (size32, len) = (u32_of(size)?, u32_of(e.len)?);
         let name = e.name.as_bytes();
         let name_len = u16::try_from(name.len()).map_err(|_| too_big())?;
         // Local header: version 2.0, no flags, deflate, 1980-01-01.
@@ -125,18 +128,21 @@ pub(super) fn write(entries: &[Entry]) -> io::Result<(Vec<u8>, Offsets)> {
             h.extend_from_slice(&0u16.to_le_bytes());
             h.extend_from_slice(&DOS_DATE.to_le_bytes());
             h.extend_from_slice(&e.crc.to_le_bytes());
-            h.extend_from_slice(&size.to_le_bytes());
+            h.extend_from_slice(&size32.to_le_bytes());
             h.extend_from_slice(&len.to_le_bytes());
             h.extend_from_slice(&name_len.to_le_bytes());
             h.extend_from_slice(&0u16.to_le_bytes());
         };
-        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        common(&mut out);
-        out.extend_from_slice(name);
+        let mut head = 0x0403_4b50u32.to_le_bytes().to_vec();
+        common(&mut head);
+        head.extend_from_slice(name);
+        put(out, &head)?;
+        here += head.len() as u64;
         let mut at_parts = Vec::with_capacity(e.parts.len());
         for p in &e.parts {
-            at_parts.push(out.len() as u64);
-            out.extend_from_slice(p);
+            at_parts.push(here);
+            put(out, p)?;
+            here += p.len() as u64;
         }
         offsets.push(at_parts);
         central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
@@ -145,21 +151,29 @@ pub(super) fn write(entries: &[Entry]) -> io::Result<(Vec<u8>, Offsets)> {
         // Comment length, disk, internal and external attributes, offset.
         central.extend_from_slice(&[0; 6]);
         central.extend_from_slice(&0u32.to_le_bytes());
-        central.extend_from_slice(&at.to_le_bytes());
+        central.extend_from_slice(&start.to_le_bytes());
         central.extend_from_slice(name);
     }
-    let cd_at = u32_of(out.len() as u64)?;
+    let cd_at = u32_of(here)?;
     let cd_len = u32_of(central.len() as u64)?;
     let n = u16::try_from(entries.len()).map_err(|_| too_big())?;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(&n.to_le_bytes());
-    out.extend_from_slice(&n.to_le_bytes());
-    out.extend_from_slice(&cd_len.to_le_bytes());
-    out.extend_from_slice(&cd_at.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    u32_of(out.len() as u64)?;
+    central.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    central.extend_from_slice(&[0; 4]);
+    central.extend_from_slice(&n.to_le_bytes());
+    central.extend_from_slice(&n.to_le_bytes());
+    central.extend_from_slice(&cd_len.to_le_bytes());
+    central.extend_from_slice(&cd_at.to_le_bytes());
+    central.extend_from_slice(&0u16.to_le_bytes());
+    u32_of(here + central.len() as u64)?;
+    put(out, &central)?;
+    Ok((offsets, at))
+}
+
+/// [`write_to`] into memory: the file's bytes and the parts' offsets.
+#[cfg(test)]
+pub(super) fn write(entries: &[Entry]) -> io::Result<(Vec<u8>, Offsets)> {
+    let mut out = Vec::new();
+    let (offsets, _) = write_to(entries, &mut out)?;
     Ok((out, offsets))
 }
 
