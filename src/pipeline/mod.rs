@@ -761,16 +761,24 @@ impl render::Output for Pages<'_> {
             }
         };
         // A write error is the sink's, not the template's: kept as such.
+        // Buffered: a template writes many small pieces.
         let mut w = Failing {
             w: &mut s,
             error: None,
         };
-        let made = write(&mut w);
+        let mut buf = io::BufWriter::with_capacity(64 * 1024, &mut w);
+        let made = write(&mut buf);
+        let flushed = io::Write::flush(&mut buf);
+        drop(buf);
         if let Some(e) = w.error.take() {
             self.fail(e);
             return Ok(());
         }
         made?;
+        if let Err(e) = flushed {
+            self.fail(e);
+            return Ok(());
+        }
         if let Err(e) = s.finish() {
             self.fail(e);
         }
