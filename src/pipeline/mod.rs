@@ -200,9 +200,9 @@ impl Emit<'_> {
         };
         Timings::add(&t.reuse, start.elapsed());
         let start = Instant::now();
-        let search = doc.as_ref().map(|d| match self.patching {
-            Some(_) => search::Prepared::chunk_only(d),
-            None => search::Prepared::of(d),
+        let search = doc.map(|d| match self.patching {
+            Some(_) => search::Prepared::unchanged(d),
+            None => search::Prepared::of(&d),
         });
         Timings::add(&t.search, start.elapsed());
         Some((

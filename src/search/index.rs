@@ -168,10 +168,28 @@ impl Grams {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     grams: Grams,
-    chunk: Vec<u8>,
+    chunk: Entry,
     /// When the previous index is patched: the grams the document had in
     /// it (only for a document that changed).
     old: Option<Grams>,
+}
+
+/// A document's entry in its result chunk: made, or made only if its
+/// chunk is written again (a patched index links the previous build's
+/// chunks where no document changed).
+#[derive(Debug, Clone)]
+enum Entry {
+    Json(Vec<u8>),
+    Later(std::sync::Arc<Doc>),
+}
+
+impl Entry {
+    fn json(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            Entry::Json(b) => std::borrow::Cow::Borrowed(b),
+            Entry::Later(d) => std::borrow::Cow::Owned(chunk_json(d)),
+        }
+    }
 }
 
 impl Prepared {
@@ -180,7 +198,17 @@ impl Prepared {
     pub fn chunk_only(doc: &Doc) -> Prepared {
         Prepared {
             grams: Grams::default(),
-            chunk: chunk_json(doc),
+            chunk: Entry::Json(chunk_json(doc)),
+            old: None,
+        }
+    }
+
+    /// [`Prepared::chunk_only`] of a document as the previous build had
+    /// it: its entry is made only if its chunk is not the previous one.
+    pub fn unchanged(doc: Doc) -> Prepared {
+        Prepared {
+            grams: Grams::default(),
+            chunk: Entry::Later(std::sync::Arc::new(doc)),
             old: None,
         }
     }
@@ -198,7 +226,7 @@ impl Prepared {
     pub fn of(doc: &Doc) -> Prepared {
         Prepared {
             grams: Grams::of(&doc.normalized_fields()),
-            chunk: chunk_json(doc),
+            chunk: Entry::Json(chunk_json(doc)),
             old: None,
         }
     }
@@ -619,7 +647,8 @@ pub struct Indexer<'a> {
     batch: usize,
     batch_name: (Vec<u64>, Vec<usize>),
     batch_all: (Vec<u64>, Vec<usize>),
-    chunk: Vec<u8>,
+    /// The entries of the chunk being filled.
+    chunk: Vec<Entry>,
     in_chunk: usize,
     /// When patching the previous index: its sets, and the changed
     /// documents (number, grams before, grams now).
@@ -709,9 +738,7 @@ impl<'a> Indexer<'a> {
     }
 
     fn add_to_chunk(&mut self, doc: &Prepared) -> io::Result<()> {
-        self.chunk
-            .push(if self.in_chunk == 0 { b'[' } else { b',' });
-        self.chunk.extend_from_slice(&doc.chunk);
+        self.chunk.push(doc.chunk.clone());
         self.in_chunk += 1;
         if self.in_chunk == CHUNK_DOCS {
             self.flush_chunk()?;
@@ -746,7 +773,6 @@ impl<'a> Indexer<'a> {
         if self.in_chunk == 0 {
             return Ok(());
         }
-        self.chunk.extend_from_slice(b"]\n");
         let k = (self.docs as usize - 1) / CHUNK_DOCS;
         let path = format!("search/c/{k}.json");
         let same = !self.chunk_changed && self.patch.is_some();
@@ -755,7 +781,13 @@ impl<'a> Indexer<'a> {
             _ => false,
         };
         if !reused {
-            self.sink.put(&path, &self.chunk)?;
+            let mut json = Vec::new();
+            for (i, e) in self.chunk.iter().enumerate() {
+                json.push(if i == 0 { b'[' } else { b',' });
+                json.extend_from_slice(&e.json());
+            }
+            json.extend_from_slice(b"]\n");
+            self.sink.put(&path, &json)?;
         }
         self.chunk.clear();
         self.in_chunk = 0;
