@@ -11,21 +11,26 @@
 //!   `departments.yaml`, every `_series.yaml`, the free pages, the synonyms,
 //!   the whole theme including a user theme, and whether the search index
 //!   is made). When it differs, nothing of the cache is used;
-//! - per project file ([`Entry`]): the hash of its bytes and the stamp
-//!   (size, time, hash) of each of its own output files (page, JSON, CSV);
-//!   and, in a second file `<output name>.data` read only when projects
-//!   are reused, its [`Payload`]: the slim copy the list pages need, its
-//!   rows of the combined data files that are in none of its own files,
-//!   and its search document;
+//! - per project file ([`Entry`]): the hash of its bytes, the stamp (size,
+//!   time, hash) of each of its own output files (page, JSON, CSV), where
+//!   its bytes are in the combined data files ([`crate::export::Spans`]);
+//!   and, in a second file `<output name>.data` read one payload at a time
+//!   when projects are reused, its [`Payload`]: the slim copy the list
+//!   pages need, its workbook rows (packed) and its search document. New
+//!   payloads are appended to that file ([`DataWriter::after`]); it is
+//!   written anew once most of it is stale;
+//! - where the pieces of `projects.xlsx` are ([`Cache::workbook`]);
 //! - the stamp of every file of the output, to tell that a build with
 //!   unchanged inputs has nothing to do.
 //!
 //! A project whose bytes hash as recorded is neither parsed nor rendered:
 //! its files are taken from the previous output (hard links into the
 //! staging folder, see [`crate::output::Sink::reuse`]) when they are still
-//! as stamped, and its cached data feeds the list pages, the combined data
-//! files and the search index, which are made again every time. Any doubt
-//! (a file changed or missing in the output) means a fresh render.
+//! as stamped, its bytes of the combined files are copied from the previous
+//! ones, and its cached data feeds the list pages, the workbook (whose
+//! unchanged pieces are copied) and the search index (patched when few
+//! files changed). Any doubt (a file changed or missing in the output)
+//! means a fresh render.
 //!
 //! The file starts with a magic line, the identity of the hyoka binary that
 //! wrote it (its version and a hash of the executable itself, so any change
@@ -90,7 +95,7 @@ pub struct Entry {
 pub struct Payload {
     /// The slim project.
     pub project: Project,
-    /// Its rows of the combined data files found in none of its files.
+    /// Its workbook rows, packed (see [`Extra`]).
     pub extra: Extra,
     /// Its search document, when the index was made.
     pub search: Option<search::Doc>,

@@ -42,13 +42,6 @@ pub trait Sink: Sync {
     fn reuse(&self, _path: &str, _stamp: &Stamp) -> io::Result<Option<Stamp>> {
         Ok(None)
     }
-    /// The bytes of a file this build holds (one it reused).
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            format!("cannot read back {path}"),
-        ))
-    }
     /// Removes a file this build holds (a reuse given up half way).
     fn discard(&self, _path: &str) -> io::Result<()> {
         Ok(())
@@ -306,13 +299,6 @@ impl Sink for Memory {
             Some(s) if s.len != bytes.len() as u64 => None,
             _ => Some(bytes),
         }
-    }
-
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        self.lock()
-            .get(path)
-            .cloned()
-            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     }
 
     fn discard(&self, path: &str) -> io::Result<()> {

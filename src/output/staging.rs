@@ -359,10 +359,6 @@ impl Sink for Staging {
         Ok(Some(now))
     }
 
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        fs::read(self.stage.join(safe_relative(path)?))
-    }
-
     /// The previous file opened when it is as stamped (size and time;
     /// when its time differs, its bytes are read and must have the stamped
     /// hash).
