@@ -112,13 +112,41 @@ struct ListRow {
 /// empty in every row is left out).
 #[derive(Serialize)]
 struct ListTable {
-    rows: Vec<ListRow>,
+    /// The rows, as a sequence whose rows become template values one at a
+    /// time as the template reaches them ([`Rows`]), not all at once.
+    rows: minijinja::Value,
     /// The cost column's header ([`cost_cells`]); none: no cost column.
     cost: Option<CostHead>,
     /// Some row has an SDG goal.
     sdgs: bool,
     /// Some row states its 会計.
     account: bool,
+}
+
+/// A table's rows for the templates: a sequence (length, index, loop)
+/// whose items are made when read, so a page of 10,000 rows does not hold
+/// 10,000 rows of template values at once.
+struct Rows(Vec<ListRow>);
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rows({})", self.0.len())
+    }
+}
+
+impl minijinja::value::Object for Rows {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let i = key.as_usize()?;
+        self.0.get(i).map(minijinja::Value::from_serialize)
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.0.len())
+    }
 }
 
 /// The table of `items` (with their rows, made once per project): one
@@ -138,7 +166,7 @@ fn table(items: &[(&Series, &Project, &ListRow)]) -> ListTable {
         cost,
         sdgs: rows.iter().any(|r| !r.goals.is_empty()),
         account: rows.iter().any(|r| r.account.is_some()),
-        rows,
+        rows: minijinja::Value::from_object(Rows(rows)),
     }
 }
 
@@ -339,7 +367,7 @@ struct Job<'c> {
 /// A list page's table before it is filled.
 fn empty_table() -> ListTable {
     ListTable {
-        rows: Vec::new(),
+        rows: minijinja::Value::from_object(Rows(Vec::new())),
         cost: None,
         sdgs: false,
         account: false,
