@@ -408,4 +408,45 @@ mod tests {
         assert!(safe_relative("").is_err());
         assert!(safe_relative("projects/a.html").is_ok());
     }
+
+    /// A file of `n` bytes whose byte at `i` is a function of `i`.
+    fn numbered(n: usize) -> (tempfile::NamedTempFile, Vec<u8>) {
+        let bytes: Vec<u8> = (0..n).map(|i| (i * 7 % 251) as u8).collect();
+        let mut f = tempfile::NamedTempFile::new().expect("temp file");
+        f.write_all(&bytes).expect("write");
+        (f, bytes)
+    }
+
+    #[test]
+    fn a_window_reads_any_range_of_a_file_larger_than_itself() {
+        let n = Window::SIZE * 2 + 12_345;
+        let (f, bytes) = numbered(n);
+        let file = fs::File::open(f.path()).expect("open");
+        let mut w = Window::new(PreviousFile::File(file, n as u64));
+        let s = Window::SIZE as u64;
+        // In order, across the window's edge, larger than the window, back
+        // to the start, and the very end.
+        for (at, len) in [
+            (0, 10),
+            (10, 1000),
+            (s - 5, 10),
+            (s + 3, s + 100),
+            (1, 1),
+            (n as u64 - 7, 7),
+            (n as u64, 0),
+        ] {
+            let got = w.get(at, len).expect("in the file");
+            assert!(
+                got == &bytes[at as usize..(at + len) as usize],
+                "{at}+{len}"
+            );
+        }
+        // Past the end: an error, not a short read.
+        assert!(w.get(n as u64 - 3, 4).is_err());
+        assert!(w.get(u64::MAX, 2).is_err());
+        // Bytes in memory read the same.
+        let mut m = Window::new(PreviousFile::Bytes(bytes.clone()));
+        assert!(m.get(s - 5, 10).expect("in memory") == &bytes[(s - 5) as usize..(s + 5) as usize]);
+        assert!(m.get(n as u64, 1).is_err());
+    }
 }
