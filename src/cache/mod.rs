@@ -201,10 +201,10 @@ pub struct DataWriter {
     tmp: Option<PathBuf>,
     at: u64,
     failed: Option<io::Error>,
-    /// Appending to the previous data file, whose payloads stay where they
-    /// are: (its path, the length the previous cache gave it).
-    appending: Option<(PathBuf, u64)>,
-    /// The cache's path, to start a file of its own instead.
+    /// Appending to the previous data file (beside `cache`), whose payloads
+    /// stay where they are: the length the previous cache gave it.
+    appending: Option<u64>,
+    /// The cache's path, when appending.
     cache: Option<PathBuf>,
 }
 
@@ -241,12 +241,11 @@ impl DataWriter {
         let opened = fs::OpenOptions::new()
             .write(true)
             .open(&path)
-            .and_then(|f| {
+            .and_then(|mut f| {
                 if f.metadata()?.len() < prev.data_len {
                     return Err(io::Error::other("shorter than its cache says"));
                 }
                 f.set_len(prev.data_len)?;
-                let mut f = f;
                 io::Seek::seek(&mut f, io::SeekFrom::End(0))?;
                 Ok(f)
             });
@@ -255,7 +254,7 @@ impl DataWriter {
                 let mut w = DataWriter::memory();
                 w.out = Some(io::BufWriter::with_capacity(256 * 1024, f));
                 w.at = prev.data_len;
-                w.appending = Some((path, prev.data_len));
+                w.appending = Some(prev.data_len);
                 w.cache = Some(cache.to_path_buf());
                 w
             }
@@ -272,10 +271,7 @@ impl DataWriter {
     /// Writes a file of its own instead of appending (before anything was
     /// appended: when the previous payloads turn out to be of no use).
     pub fn restart(&mut self) {
-        let untouched = self
-            .appending
-            .as_ref()
-            .is_some_and(|(_, len)| self.at == *len);
+        let untouched = self.appending == Some(self.at);
         if let (true, Some(cache)) = (untouched, self.cache.clone()) {
             self.appending = None;
             *self = DataWriter::file(&cache);
@@ -345,10 +341,10 @@ impl DataWriter {
         }
         // Appended to the previous file: back to its length (the previous
         // index never reads past it anyway).
-        if let Some((path, len)) = self.appending.take() {
+        if let (Some(len), Some(cache)) = (self.appending.take(), &self.cache) {
             let _ = fs::OpenOptions::new()
                 .write(true)
-                .open(path)
+                .open(data_path(cache))
                 .and_then(|f| f.set_len(len));
         }
     }

@@ -160,19 +160,22 @@ pub struct Combined(pub [PreviousFile; 4]);
 impl Combined {
     /// The files' lengths.
     pub fn lens(&self) -> [u64; 4] {
-        [0, 1, 2, 3].map(|i| self.0[i].len())
+        self.0.each_ref().map(PreviousFile::len)
     }
 }
 
+/// The combined files under `data/` that [`Streams`] appends projects to
+/// and [`Spans`] point into, in that order.
+const COMBINED: [&str; 4] = [
+    "projects.json",
+    "projects.csv",
+    "indicators.csv",
+    "ratings.csv",
+];
+
 /// The combined files [`Spans`] point into, by path.
 pub fn combined_files() -> [String; 4] {
-    [
-        "projects.json",
-        "projects.csv",
-        "indicators.csv",
-        "ratings.csv",
-    ]
-    .map(data_path)
+    COMBINED.map(data_path)
 }
 
 impl ProjectData {
@@ -348,11 +351,11 @@ impl<'a> Streams<'a> {
             previous: None,
             ex,
             sink,
-            json: start("projects.json", head.as_bytes())?,
+            json: start(COMBINED[0], head.as_bytes())?,
             count: 0,
-            projects: start("projects.csv", &ex.projects.csv)?,
-            indicators: start("indicators.csv", &ex.indicators.csv)?,
-            ratings: start("ratings.csv", &ex.ratings.csv)?,
+            projects: start(COMBINED[1], &ex.projects.csv)?,
+            indicators: start(COMBINED[2], &ex.indicators.csv)?,
+            ratings: start(COMBINED[3], &ex.ratings.csv)?,
             departments: BTreeMap::new(),
             book: workbook::Writer::open(content, deps, previous)?,
         })

@@ -602,12 +602,10 @@ fn run(
     };
     let searching = search::enabled();
     let t0 = Instant::now();
-    let building = streams.is_some();
-    let base = match caching.filter(|_| searching && building) {
+    let (base, patching) = match caching.filter(|_| searching && streams.is_some()) {
         Some(c) => patch_base(c, sink).unzip(),
         None => (None, None),
     };
-    let (base, patching) = base;
     if base.is_some() {
         // Reading the previous index to patch it (named for the tests).
         t.phase("search-patch", t0);
@@ -837,13 +835,7 @@ fn patch_base(c: &Caching, sink: &dyn Sink) -> Option<(Patch, HashMap<String, se
         let doc = previous.payload(e)?.0.search?;
         old.insert(e.file.clone(), search::Grams::of(&doc.normalized_fields()));
     }
-    let stamp = |path: &str| {
-        previous
-            .outputs
-            .binary_search_by(|(p, _)| p.as_str().cmp(path))
-            .ok()
-            .map(|i| &previous.outputs[i].1)
-    };
+    let stamp = |path: &str| previous_stamp(previous, path);
     let get = |path: &str| sink.previous(path, stamp(path));
     let base = search::patch::Base::read(&get, u32::try_from(n).ok()?)?;
     let chunks = (0..n.div_ceil(search::index::CHUNK_DOCS))
@@ -878,12 +870,8 @@ fn previous_workbook(c: &Caching, sink: &dyn Sink) -> Option<export::workbook::P
     let previous = c.previous?;
     let layout = previous.workbook.clone()?;
     let path = "data/projects.xlsx";
-    let stamp = previous
-        .outputs
-        .binary_search_by(|(p, _)| p.as_str().cmp(path))
-        .ok()
-        .map(|i| &previous.outputs[i].1);
-    export::workbook::Previous::new(layout, sink.previous(path, stamp)?)
+    let bytes = sink.previous(path, previous_stamp(previous, path))?;
+    export::workbook::Previous::new(layout, bytes)
 }
 
 /// The previous index to patch, and the stamps of its result chunks.

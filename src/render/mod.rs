@@ -137,8 +137,7 @@ impl Renderer {
 
     /// Renders one page; `path` decides the relative way back to the root.
     fn page(&self, path: &str, template: &str, ctx: Value) -> Result<String, Diagnostic> {
-        let depth = path.matches('/').count();
-        self.page_at("../".repeat(depth), path, template, ctx)
+        self.page_at(root_of(path), path, template, ctx)
     }
 
     /// [`Renderer::page`], written to `w` as it is made.
@@ -149,8 +148,7 @@ impl Renderer {
         ctx: Value,
         w: &mut dyn std::io::Write,
     ) -> Result<(), Diagnostic> {
-        let root = "../".repeat(path.matches('/').count());
-        let full = self.full_context(root, path, ctx);
+        let full = self.full_context(root_of(path), path, ctx);
         let t = self
             .env
             .get_template(template)
@@ -219,8 +217,13 @@ impl Renderer {
 
 pub use crate::content::project_page;
 
+/// The way from page `path` back to the site root (`../` per folder).
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
 /// Where [`rest`] and [`Rest::finish`] hand every file as soon as it is
-/// made (from any thread): its `/`-separated path and its bytes.
+/// made (from any thread), by its `/`-separated path.
 pub type Put<'a> = &'a dyn Output;
 
 /// Where pages go: whole ([`Output::put`]), or written as they are made

@@ -531,6 +531,16 @@ impl Prefixes {
     }
 }
 
+/// The encoding of set `s` of an index of `n` documents in a shard (no
+/// bytes for an empty set).
+fn encoded(s: &Set, n: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    if !s.is_empty() {
+        s.encode(n, &mut out);
+    }
+    out
+}
+
 /// Writes the shards and remembers their first grams.
 struct Shards<'a> {
     sink: &'a dyn Sink,
@@ -568,35 +578,18 @@ impl<'a> Shards<'a> {
     }
 
     fn push(&mut self, gram: &[u16], name: &Set, all: &Set, n: u32) -> io::Result<()> {
-        let mut bodies = [Vec::new(), Vec::new()];
-        for (s, body) in [name, all].into_iter().zip(&mut bodies) {
-            if !s.is_empty() {
-                s.encode(n, body);
-            }
-        }
-        let [name, all] = &bodies;
-        self.push_encoded(gram, name, all)
+        self.push_encoded(gram, &encoded(name, n), &encoded(all, n))
     }
 
     /// [`Shards::push`] of sets given encoded, or not yet.
     fn push_bodies(&mut self, gram: &[u16], name: Body, all: Body, n: u32) -> io::Result<()> {
-        match (name, all) {
-            (Body::Encoded(a), Body::Encoded(b)) => self.push_encoded(gram, a, b),
-            (Body::Set(a), Body::Set(b)) => self.push(gram, &a, &b, n),
-            (a, b) => {
-                let body = |x: Body| match x {
-                    Body::Encoded(e) => e.to_vec(),
-                    Body::Set(s) => {
-                        let mut out = Vec::new();
-                        if !s.is_empty() {
-                            s.encode(n, &mut out);
-                        }
-                        out
-                    }
-                };
-                self.push_encoded(gram, &body(a), &body(b))
+        fn bytes<'b>(b: &Body<'b>, n: u32) -> std::borrow::Cow<'b, [u8]> {
+            match b {
+                Body::Encoded(e) => std::borrow::Cow::Borrowed(e),
+                Body::Set(s) => std::borrow::Cow::Owned(encoded(s, n)),
             }
         }
+        self.push_encoded(gram, &bytes(&name, n), &bytes(&all, n))
     }
 
     /// Adds a gram with its two sets' encodings (empty: no set).

@@ -249,6 +249,24 @@ enum Made {
     Old(u128, std::ops::Range<usize>, u64, u32),
 }
 
+impl Made {
+    /// Its deflated bytes (a copied piece's are in `old`, the previous
+    /// file), their inflated length and CRC.
+    fn part<'a>(&'a self, old: &'a [u8]) -> (&'a [u8], u64, u32) {
+        match self {
+            Made::New(_, p) => whole(p),
+            Made::Old(_, r, len, crc) => (&old[r.clone()], *len, *crc),
+        }
+    }
+
+    fn key(&self) -> Option<u128> {
+        match self {
+            Made::New(key, _) => *key,
+            Made::Old(key, ..) => Some(*key),
+        }
+    }
+}
+
 /// The workbook being written, project by project: the project sheets'
 /// rows as XML pieces, the rest (headers, formats, the 担当課 and 項目の説明
 /// sheets, the package's other parts) from a template rust_xlsxwriter made.
@@ -592,12 +610,7 @@ impl Finished {
             match (sheet, ps.as_slice()) {
                 (Some(s), [head, tail]) => {
                     seq.push(whole(head));
-                    for m in &book.pieces[*s] {
-                        seq.push(match m {
-                            Made::New(_, p) => whole(p),
-                            Made::Old(_, r, len, crc) => (&old[r.clone()], *len, *crc),
-                        });
-                    }
+                    seq.extend(book.pieces[*s].iter().map(|m| m.part(old)));
                     seq.push(whole(tail));
                 }
                 _ => seq.extend(ps.iter().map(whole)),
@@ -631,21 +644,15 @@ impl Finished {
             let placed = book.pieces[s]
                 .iter()
                 .zip(offsets[at].iter().skip(1))
-                .map(|(m, &at)| match m {
-                    Made::New(key, p) => Placed {
-                        key: *key,
+                .map(|(m, &at)| {
+                    let (bytes, len, crc) = m.part(old);
+                    Placed {
+                        key: m.key(),
                         at,
-                        size: p.bytes.len() as u64,
-                        len: p.len,
-                        crc: p.crc,
-                    },
-                    Made::Old(key, r, len, crc) => Placed {
-                        key: Some(*key),
-                        at,
-                        size: r.len() as u64,
-                        len: *len,
-                        crc: *crc,
-                    },
+                        size: bytes.len() as u64,
+                        len,
+                        crc,
+                    }
                 })
                 .collect();
             sheets.push(placed);
