@@ -55,6 +55,16 @@ fn edit(p: &Path, from: &str, to: &str) {
     fs::write(p, s.replacen(from, to, 1)).expect("write");
 }
 
+/// The `rows copied N of M` of a `-v` build's report.
+fn rows_copied(err: &str) -> (usize, usize) {
+    let line = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("rows copied "))
+        .unwrap_or_else(|| panic!("no rows line: {err}"));
+    let (n, m) = line.split_once(" of ").expect("N of M");
+    (n.parse().expect("N"), m.parse().expect("M"))
+}
+
 const A: &str = "out/projects/address-register.html";
 const B: &str = "out/projects/e-application.html";
 
@@ -106,6 +116,10 @@ fn every_kind_of_change_rebuilds_as_a_clean_build_would() {
         "the search index was patched: {err}"
     );
     assert_ne!(ino(&d.join(A)), a0, "the changed project was rendered");
+    // The list pages' rows of the other projects were copied from the
+    // previous pages; the changed project's were rendered.
+    let (copied, total) = rows_copied(&err);
+    assert!(copied > 0 && copied < total, "{err}");
     // Of the search results' chunks only the changed project's is new.
     let c1 = chunks(d);
     assert_eq!(c0.keys().collect::<Vec<_>>(), c1.keys().collect::<Vec<_>>());
@@ -407,4 +421,84 @@ fn the_payloads_file_grows_by_what_changed_and_is_rewritten_once_mostly_stale() 
     rebuild_equals_clean(d, &[]);
     let fifth = fs::read(&data).expect("data").len();
     assert!(fifth < fourth * 3 / 2, "{fourth} -> {fifth}");
+}
+
+#[test]
+fn a_row_of_a_list_page_changed_in_the_output_is_rendered_again() {
+    let dir = fixture("shipped");
+    let d = dir.path();
+    build(d, &["--output", "out"]);
+    // One byte of e-application's row in projects.html, changed in place
+    // with the file's size and time kept: the page is still "as stamped",
+    // only the row's own hash tells.
+    let page = d.join("out/projects.html");
+    let mtime = fs::metadata(&page)
+        .expect("stat")
+        .modified()
+        .expect("mtime");
+    let mut html = fs::read(&page).expect("read");
+    let needle = b"projects/e-application.html";
+    let at = html
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("the row")
+        + "projects/".len();
+    html[at] = b'x';
+    fs::write(&page, &html).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(&page)
+        .and_then(|f| f.set_modified(mtime))
+        .expect("set time");
+    edit(
+        &d.join("content/ict-plan-2019-2021/address-register.yaml"),
+        "name: \"住居表示台帳管理システム\"",
+        "name: \"住居表示台帳管理システム（改）\"",
+    );
+    let err = rebuild_equals_clean(d, &["-v"]);
+    let (copied, total) = rows_copied(&err);
+    assert!(copied > 0 && copied < total, "{err}");
+    let html = fs::read_to_string(d.join("out/projects.html")).expect("read");
+    assert!(!html.contains("projects/x-application.html"));
+}
+
+#[test]
+fn a_theme_that_loops_over_the_rows_itself_makes_the_same_pages() {
+    let dir = fixture("shipped");
+    let d = dir.path();
+    // list_table and project_table as a theme written before render_rows
+    // would have them: a loop calling the row macro.
+    fs::create_dir_all(d.join("looped/templates")).expect("mkdir");
+    let templates = common::repo().join("themes/default/templates");
+    for (file, call, row) in [
+        (
+            "list-macros.html",
+            "{{ t.rows|render_rows(\"list-macros.html\", \"list_row\", root, {\"cost\": t.cost, \"sdgs\": t.sdgs, \"account\": t.account}) }}",
+            "{% for r in t.rows %}{{ list_row(root, {\"cost\": t.cost, \"sdgs\": t.sdgs, \"account\": t.account}, r) }}{% endfor %}",
+        ),
+        (
+            "macros.html",
+            "{{ rows|render_rows(\"macros.html\", \"project_row\", root, periods, show_dept, cost) }}",
+            "{% for r in rows %}{{ project_row(root, periods, show_dept, cost, r) }}{% endfor %}",
+        ),
+    ] {
+        let src = fs::read_to_string(templates.join(file)).expect("template");
+        assert!(src.contains(call), "{file}");
+        fs::write(d.join("looped/templates").join(file), src.replace(call, row)).expect("write");
+    }
+    build(d, &["--output", "default", "--no-cache"]);
+    let err = build(d, &["--output", "out-looped", "--theme", "looped", "-v"]);
+    assert!(!err.contains("rows copied"), "{err}");
+    let (a, b) = (tree(&d.join("default")), tree(&d.join("out-looped")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs");
+    }
+    // And its rebuilds are clean builds too.
+    edit(
+        &d.join("content/departments.yaml"),
+        "- name: 経営企画課",
+        "- name: 経営戦略課",
+    );
+    rebuild_equals_clean(d, &["--theme", "looped"]);
 }

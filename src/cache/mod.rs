@@ -112,6 +112,21 @@ pub struct PayloadRef<'a> {
     pub search: Option<&'a search::Doc>,
 }
 
+/// Where one row of a table is in a page of the previous build, so a
+/// rebuild copies it instead of rendering it again: the row's key (a hash
+/// of the row's data, of the macro that renders it and of that macro's
+/// other arguments), its bytes' place and their [`hash64`]. A row is
+/// copied only when the page has the stamp the cache recorded and the
+/// bytes hash as recorded; the rows of a previous cache are used only when
+/// nothing else the pages depend on changed ([`Cache::deps`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSpan {
+    pub key: Hash,
+    pub at: u64,
+    pub len: u32,
+    pub check: u64,
+}
+
 /// The cache of one output: the index (read on every build) and, apart,
 /// the payloads (read only when a project is reused).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -127,6 +142,9 @@ pub struct Cache {
     /// Where the pieces of `data/projects.xlsx` are, to copy the unchanged
     /// ones (see [`crate::export::workbook::Layout`]).
     pub workbook: Option<crate::export::workbook::Layout>,
+    /// Where each row of the pages' tables is in those pages, by page path
+    /// (see [`RowSpan`]).
+    pub rows: Vec<(String, Vec<RowSpan>)>,
     /// The payloads given in memory (`hyoka serve`).
     #[serde(skip)]
     data: std::sync::OnceLock<Vec<u8>>,

@@ -669,6 +669,22 @@ fn run(
         sink,
         failed: &put_failed,
     };
+    // Where the previous build's pages had their table rows, to copy the
+    // unchanged ones.
+    let open_previous = |path: &str| {
+        let previous = caching?.previous?;
+        sink.previous_file(path, previous_stamp(previous, path))
+    };
+    let previous_rows = caching
+        .and_then(|c| c.previous)
+        .map(|p| render::PreviousRows {
+            spans: p
+                .rows
+                .iter()
+                .map(|(path, spans)| (path.as_str(), spans.as_slice()))
+                .collect(),
+            open: &open_previous,
+        });
     let ((sizes, data_time), ((indexed, cache, search_time), (rest, pages_time))) = rayon::join(
         || {
             let start = Instant::now();
@@ -685,7 +701,8 @@ fn run(
                 },
                 || {
                     let start = Instant::now();
-                    (render::rest(&renderer, cx, theme, &put), start.elapsed())
+                    let rest = render::rest(&renderer, cx, theme, &put, previous_rows.as_ref());
+                    (rest, start.elapsed())
                 },
             )
         },
@@ -696,8 +713,12 @@ fn run(
     }
     t.took("aggregate-pages", pages_time);
     let (sizes, layout) = sizes?;
+    let mut rest = rest;
+    let spans = rest.take_spans();
+    t.rows = rest.rows_copied();
     let cache = cache.map(|mut c| {
         c.workbook = Some(layout);
+        c.rows = spans;
         c
     });
     indexed.transpose()?;

@@ -23,6 +23,9 @@ pub struct Timings {
     /// The serial part of the search index (adding each document).
     pub(super) search_merge: AtomicU64,
     pub(super) reuse: AtomicU64,
+    /// Rows of the pages' tables copied from the previous build, and rows
+    /// in all (see `render::rest`).
+    pub rows: (usize, usize),
 }
 
 impl Timings {
@@ -66,6 +69,12 @@ impl Timings {
         }
         for (name, d) in self.per_project() {
             s.push_str(&format!("  cpu  {name:<16} {:>9.1} ms\n", ms(&d)));
+        }
+        if self.rows.1 > 0 {
+            s.push_str(&format!(
+                "  rows copied {} of {}\n",
+                self.rows.0, self.rows.1
+            ));
         }
         s
     }

@@ -15,6 +15,7 @@ use crate::content::{Content, Project, Series};
 use crate::fiscal::FiscalYear;
 use crate::model::Department;
 
+use super::rows::RowSet;
 use super::view::{
     cost_cells, costs, period_heads, project_row, summary_tables, CostHead, PeriodHead, ProjectRow,
     SummaryTable, YearCostView,
@@ -26,7 +27,8 @@ struct DeptSeriesView {
     id: String,
     title: String,
     periods: Vec<PeriodHead>,
-    rows: Vec<ProjectRow>,
+    /// The [`ProjectRow`]s ([`super::rows::RowSet`]).
+    rows: Value,
     /// The header of the table's cost column (none: no such column).
     cost: Option<CostHead>,
     /// What one project of the series is called.
@@ -107,6 +109,8 @@ fn page(
         .as_deref()
         .and_then(|d| content.division(d))
         .map(|d| d.name.clone());
+    let path = format!("departments/{}.html", dept.id);
+    let rows = pages.rows(&path);
     let mut series_views = Vec::new();
     let mut overflow = None;
     for series in &content.series {
@@ -125,11 +129,14 @@ fn page(
             title: series.doc.title.clone(),
             noun: series.doc.noun().to_string(),
             periods: period_heads(series),
-            rows: ps
-                .iter()
-                .zip(cells)
-                .map(|(p, cell)| project_row(content, series, p, cell))
-                .collect(),
+            rows: RowSet::keyed(
+                &rows,
+                "project_row",
+                ps.iter()
+                    .zip(cells)
+                    .map(|(p, cell)| project_row(content, series, p, cell))
+                    .collect::<Vec<ProjectRow>>(),
+            ),
             cost,
             summaries: summary_tables(series, &[], &ps),
             costs: if series.doc.has(crate::model::Section::Costs) {
@@ -168,12 +175,11 @@ fn page(
         division,
         count: items.len(),
     };
-    let path = format!("departments/{}.html", dept.id);
     let html = pages.r.page(
         &path,
         "department.html",
         minijinja::context! { department => Value::from_serialize(&view) },
     );
-    pages.push(path, overflow.map_or(html, Err));
+    pages.push_rows(path, overflow.map_or(html, Err), &rows);
     row
 }

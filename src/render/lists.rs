@@ -20,15 +20,18 @@
 //! full sheet (made from slim projects).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use minijinja::Value;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{self, lists as sel};
+use crate::cache::Hash;
 use crate::content::{Content, Project, Series};
 use crate::model::{Account, Section};
 
+use super::rows::{self, PageRows, RowSet};
 use super::view::{cost_cells, level_view, rating_view, CostCell, CostHead, RatingView};
 use super::Pages;
 
@@ -113,7 +116,7 @@ struct ListRow {
 #[derive(Serialize)]
 struct ListTable {
     /// The rows, as a sequence whose rows become template values one at a
-    /// time as the template reaches them ([`Rows`]), not all at once.
+    /// time as the template reaches them ([`RowSet`]), not all at once.
     rows: minijinja::Value,
     /// The cost column's header ([`cost_cells`]); none: no cost column.
     cost: Option<CostHead>,
@@ -123,50 +126,32 @@ struct ListTable {
     account: bool,
 }
 
-/// A table's rows for the templates: a sequence (length, index, loop)
-/// whose items are made when read, so a page of 10,000 rows does not hold
-/// 10,000 rows of template values at once.
-struct Rows(Vec<ListRow>);
+/// One project of a list table: its series, itself, its row (made once
+/// per project, without a cost) and that row's key.
+type Item<'c> = (&'c Series, &'c Project, &'c ListRow, Hash);
 
-impl std::fmt::Debug for Rows {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Rows({})", self.0.len())
-    }
-}
-
-impl minijinja::value::Object for Rows {
-    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
-        minijinja::value::ObjectRepr::Seq
-    }
-
-    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        let i = key.as_usize()?;
-        self.0.get(i).map(minijinja::Value::from_serialize)
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Seq(self.0.len())
-    }
-}
-
-/// The table of `items` (with their rows, made once per project): one
-/// cost column over exactly these rows.
-fn table(items: &[(&Series, &Project, &ListRow)]) -> ListTable {
-    let pairs: Vec<(&Series, &Project)> = items.iter().map(|(s, p, _)| (*s, *p)).collect();
+/// The table of `items` on the page of `page`: one cost column over
+/// exactly these rows.
+fn table(page: &Arc<PageRows>, items: &[Item]) -> ListTable {
+    let pairs: Vec<(&Series, &Project)> = items.iter().map(|(s, p, _, _)| (*s, *p)).collect();
     let (cost, cells) = cost_cells(&pairs);
+    let mut keys = Vec::with_capacity(items.len());
     let rows: Vec<ListRow> = items
         .iter()
         .zip(cells)
-        .map(|((_, _, r), cost)| ListRow {
-            cost,
-            ..(*r).clone()
+        .map(|((_, _, r, k), cost)| {
+            keys.push(rows::key_with(*k, &cost));
+            ListRow {
+                cost,
+                ..(*r).clone()
+            }
         })
         .collect();
     ListTable {
         cost,
         sdgs: rows.iter().any(|r| !r.goals.is_empty()),
         account: rows.iter().any(|r| r.account.is_some()),
-        rows: minijinja::Value::from_object(Rows(rows)),
+        rows: RowSet::value(page, rows, keys),
     }
 }
 
@@ -367,7 +352,7 @@ struct Job<'c> {
 /// A list page's table before it is filled.
 fn empty_table() -> ListTable {
     ListTable {
-        rows: minijinja::Value::from_object(Rows(Vec::new())),
+        rows: minijinja::Value::from(Vec::<minijinja::Value>::new()),
         cost: None,
         sdgs: false,
         account: false,
@@ -378,20 +363,26 @@ fn empty_table() -> ListTable {
 /// index of the list pages for the home page.
 pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
     let pairs: Vec<(&Series, &Project)> = content.projects().collect();
-    let rows: Vec<ListRow> = pairs.par_iter().map(|&(s, p)| row(content, s, p)).collect();
-    let items: Vec<(&Series, &Project, &ListRow)> = pairs
+    let rows: Vec<(ListRow, Hash)> = pairs
+        .par_iter()
+        .map(|&(s, p)| {
+            let r = row(content, s, p);
+            let k = rows::key("list_row", &r);
+            (r, k)
+        })
+        .collect();
+    let items: Vec<Item> = pairs
         .iter()
         .zip(&rows)
-        .map(|(&(s, p), r)| (s, p, r))
+        .map(|(&(s, p), (r, k))| (s, p, r, *k))
         .collect();
-    let by_id: BTreeMap<&str, (&Series, &Project, &ListRow)> =
-        items.iter().map(|i| (i.1.id.as_str(), *i)).collect();
-    let pick = |ps: &[&Project]| -> ListTable {
-        let picked: Vec<(&Series, &Project, &ListRow)> = ps
+    let by_id: BTreeMap<&str, Item> = items.iter().map(|i| (i.1.id.as_str(), *i)).collect();
+    let pick = |page: &Arc<PageRows>, ps: &[&Project]| -> ListTable {
+        let picked: Vec<Item> = ps
             .iter()
             .filter_map(|p| by_id.get(p.id.as_str()).copied())
             .collect();
-        table(&picked)
+        table(page, &picked)
     };
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -487,7 +478,7 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
     }
 
     let mut dept_counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for row in &rows {
+    for (row, _) in &rows {
         *dept_counts.entry(row.department.id.as_str()).or_default() += 1;
     }
     let departments = content
@@ -512,23 +503,28 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
     r.join(
         |r| {
             r.each(jobs, |r, mut job| {
-                job.view.table = pick(&job.projects);
-                r.page(
+                let page = r.rows(&job.path);
+                job.view.table = pick(&page, &job.projects);
+                let html = r.r.page(
                     &job.path,
                     "list.html",
                     minijinja::context! { list => Value::from_serialize(&job.view) },
                 );
+                r.push_rows(job.path, html, &page);
             })
         },
         |r| {
-            r.page(
-                "projects.html",
+            let path = "projects.html";
+            let page = r.rows(path);
+            let html = r.r.page(
+                path,
                 "projects.html",
                 minijinja::context! {
-                    table => Value::from_serialize(table(&items)),
+                    table => Value::from_serialize(table(&page, &items)),
                     lists => Value::from_serialize(&index),
                 },
             );
+            r.push_rows(path.to_string(), html, &page);
         },
     );
     index

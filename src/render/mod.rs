@@ -24,22 +24,34 @@ mod lists;
 mod meta;
 mod pages;
 mod project;
+mod rows;
 mod series;
 mod sitemap;
 mod template;
 mod view;
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use minijinja::{Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cache::RowSpan;
 use crate::content::{Content, Project, Series};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::theme::Theme;
 
 pub use downloads::DownloadView;
+
+/// The previous build's pages with table rows, for [`rest`]: where each
+/// page's rows are (from the cache), and a way to open that page as the
+/// previous build left it (`None` when it is not as stamped).
+pub struct PreviousRows<'a> {
+    pub spans: HashMap<&'a str, &'a [RowSpan]>,
+    pub open: &'a (dyn Fn(&str) -> Option<crate::output::PreviousFile> + Sync),
+}
 pub use sitemap::SITEMAP_MAX;
 pub use template::environment;
 
@@ -259,20 +271,53 @@ impl<F: Fn(&str, &[u8]) + Sync> Output for F {
 struct Pages<'a> {
     r: &'a Renderer,
     put: Put<'a>,
+    previous: Option<&'a PreviousRows<'a>>,
     diags: Diagnostics,
     /// The path of every page handed to `put`, in order (the sitemap
     /// lists them).
     made: Vec<String>,
+    /// Where the rows of the pages' tables are, per page made.
+    spans: Vec<(String, Vec<RowSpan>)>,
+    /// Rows of those tables copied from the previous build, rows in all.
+    rows: (usize, usize),
 }
 
 impl<'a> Pages<'a> {
-    fn new(r: &'a Renderer, put: Put<'a>) -> Self {
+    fn new(r: &'a Renderer, put: Put<'a>, previous: Option<&'a PreviousRows<'a>>) -> Self {
         Pages {
             r,
             put,
+            previous,
             diags: Diagnostics::default(),
             made: Vec::new(),
+            spans: Vec::new(),
+            rows: (0, 0),
         }
+    }
+
+    /// The row tables of page `path`: with the previous build's page when
+    /// the cache says where its rows are.
+    fn rows(&self, path: &str) -> Arc<rows::PageRows> {
+        let previous = self.previous.and_then(|p| {
+            let spans = p.spans.get(path)?;
+            Some(((p.open)(path)?, *spans))
+        });
+        rows::PageRows::new(previous)
+    }
+
+    /// [`Pages::push`] of a page with row tables `rows`, keeping where
+    /// its rows are.
+    fn push_rows(&mut self, path: String, html: Result<String, Diagnostic>, rows: &rows::PageRows) {
+        let (copied, total) = rows.counts();
+        self.rows.0 += copied;
+        self.rows.1 += total;
+        if let Ok(h) = &html {
+            let spans = rows.spans(h.as_bytes());
+            if !spans.is_empty() {
+                self.spans.push((path.clone(), spans));
+            }
+        }
+        self.push(path, html);
     }
 
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
@@ -302,6 +347,9 @@ impl<'a> Pages<'a> {
     fn absorb(&mut self, other: Pages) {
         self.diags.0.extend(other.diags.0);
         self.made.extend(other.made);
+        self.spans.extend(other.spans);
+        self.rows.0 += other.rows.0;
+        self.rows.1 += other.rows.1;
     }
 
     /// `f` over every item in parallel, each call with pages of its own;
@@ -312,11 +360,11 @@ impl<'a> Pages<'a> {
         items: I,
         f: impl Fn(&mut Pages<'a>, I::Item) -> U + Sync,
     ) -> Vec<U> {
-        let (r, put) = (self.r, self.put);
+        let (r, put, prev) = (self.r, self.put, self.previous);
         let out: Vec<(Pages<'a>, U)> = items
             .into_par_iter()
             .map(|item| {
-                let mut p = Pages::new(r, put);
+                let mut p = Pages::new(r, put, prev);
                 let u = f(&mut p, item);
                 (p, u)
             })
@@ -336,15 +384,15 @@ impl<'a> Pages<'a> {
         a: impl FnOnce(&mut Pages<'a>) -> A + Send,
         b: impl FnOnce(&mut Pages<'a>) -> B + Send,
     ) -> (A, B) {
-        let (r, put) = (self.r, self.put);
+        let (r, put, prev) = (self.r, self.put, self.previous);
         let ((pa, ra), (pb, rb)) = rayon::join(
             || {
-                let mut p = Pages::new(r, put);
+                let mut p = Pages::new(r, put, prev);
                 let ra = a(&mut p);
                 (p, ra)
             },
             || {
-                let mut p = Pages::new(r, put);
+                let mut p = Pages::new(r, put, prev);
                 let rb = b(&mut p);
                 (p, rb)
             },
@@ -367,6 +415,8 @@ pub struct Rest {
     lists: lists::ListIndex,
     costs: home::Costs,
     diags: Diagnostics,
+    spans: Vec<(String, Vec<RowSpan>)>,
+    rows: (usize, usize),
 }
 
 /// Every page but the project pages and [`SIZED_PAGES`]: series,
@@ -379,8 +429,17 @@ pub struct Rest {
 /// `content` needs only the fields of its projects that lists and totals
 /// use (see [`crate::model::ProjectDoc::slim`]); the project pages are made
 /// one by one with [`Renderer::project`].
-pub fn rest(r: &Renderer, content: &Content, theme: &Theme, put: Put) -> Rest {
-    let mut p = Pages::new(r, put);
+///
+/// `previous` is where the previous build's pages had their table rows
+/// (see [`rows`]); [`Rest::take_spans`] tells where this build's are.
+pub fn rest<'a>(
+    r: &'a Renderer,
+    content: &Content,
+    theme: &Theme,
+    put: Put<'a>,
+    previous: Option<&'a PreviousRows<'a>>,
+) -> Rest {
+    let mut p = Pages::new(r, put, previous);
     let ((home_series, dept_rows), (lists, costs)) = p.join(
         |p| {
             p.join(
@@ -411,10 +470,24 @@ pub fn rest(r: &Renderer, content: &Content, theme: &Theme, put: Put) -> Rest {
         lists,
         costs,
         diags: p.diags,
+        spans: p.spans,
+        rows: p.rows,
     }
 }
 
 impl Rest {
+    /// Where the rows of the tables of the pages made so far are, by page
+    /// path (for the build cache), taken out.
+    pub fn take_spans(&mut self) -> Vec<(String, Vec<RowSpan>)> {
+        std::mem::take(&mut self.spans)
+    }
+
+    /// Rows of the pages' tables copied from the previous build, and rows
+    /// in all.
+    pub fn rows_copied(&self) -> (usize, usize) {
+        self.rows
+    }
+
     /// Makes [`SIZED_PAGES`] (the home and downloads pages), handed to
     /// `put`; fails with every problem of [`rest`] and of these.
     pub fn finish(
@@ -424,7 +497,7 @@ impl Rest {
         input: &RenderInput,
         put: Put,
     ) -> Result<(), Diagnostics> {
-        let mut p = Pages::new(r, put);
+        let mut p = Pages::new(r, put, None);
         p.diags = self.diags;
         let dataset_ld = meta::dataset(r, content, &input.downloads);
         home::page(

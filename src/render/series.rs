@@ -15,6 +15,7 @@ use crate::content::{Content, Project, Series};
 use crate::model::Section;
 
 use super::home::{self, HomeSeries};
+use super::rows::RowSet;
 use super::view::{
     cost_cells, costs, level_view, md, period_heads, project_row, source_view, summary_tables,
     CostCell, CostHead, PeriodHead, ProjectRow, RatingView, SourceView, SummaryTable, YearCostView,
@@ -25,7 +26,8 @@ use super::Pages;
 struct GroupView {
     id: String,
     label: String,
-    rows: Vec<ProjectRow>,
+    /// The group's [`ProjectRow`]s ([`super::rows::RowSet`]).
+    rows: Value,
 }
 
 #[derive(Serialize)]
@@ -63,6 +65,8 @@ pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<HomeSeries> {
 
 /// Makes the page of one series; returns its summary for the home page.
 fn page(pages: &mut Pages, content: &Content, series: &Series) -> HomeSeries {
+    let path = format!("series/{}.html", series.id);
+    let rows = pages.rows(&path);
     let groups = aggregate::groups(content, series);
     let group_lists: Vec<(String, Vec<&Project>)> = groups
         .iter()
@@ -100,14 +104,17 @@ fn page(pages: &mut Pages, content: &Content, series: &Series) -> HomeSeries {
             .map(|g| GroupView {
                 id: g.id.clone(),
                 label: g.label.clone(),
-                rows: g
-                    .projects
-                    .iter()
-                    .map(|p| {
-                        let cell = cells.get(p.id.as_str()).cloned().flatten();
-                        project_row(content, series, p, cell)
-                    })
-                    .collect(),
+                rows: RowSet::keyed(
+                    &rows,
+                    "project_row",
+                    g.projects
+                        .iter()
+                        .map(|p| {
+                            let cell = cells.get(p.id.as_str()).cloned().flatten();
+                            project_row(content, series, p, cell)
+                        })
+                        .collect::<Vec<ProjectRow>>(),
+                ),
             })
             .collect(),
         costs: if has_costs {
@@ -126,12 +133,11 @@ fn page(pages: &mut Pages, content: &Content, series: &Series) -> HomeSeries {
             .collect(),
     };
     let home = home::series_summary(series, &all);
-    let path = format!("series/{}.html", series.id);
     let html = pages.r.page(
         &path,
         "series.html",
         minijinja::context! { series => Value::from_serialize(&view) },
     );
-    pages.push(path, overflow.map_or(html, Err));
+    pages.push_rows(path, overflow.map_or(html, Err), &rows);
     home
 }

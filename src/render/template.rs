@@ -63,6 +63,7 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
     env.add_filter("markdown", |s: String| {
         Value::from_safe_string(format::markdown(&s))
     });
+    env.add_filter("render_rows", super::rows::render_rows);
     env.add_filter("thousands", |n: i64| format::thousands(n));
     env.add_filter("wareki", |y: u16| FiscalYear(y).display_ja());
     let mut diags = Diagnostics::default();
