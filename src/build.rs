@@ -141,18 +141,28 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
     let catalog = stage.has("data/catalog.json");
     let outputs = stage.written();
     let t = Instant::now();
-    let commit = stage.commit().map_err(Stop::Swap)?;
-    timings.phase("swap", t);
-    if let (Some(p), Some(id), Some(mut c)) = (&place, identity, new_cache) {
+    // The cache is written once the new output is in place, while the
+    // previous output is removed.
+    let write_cache = || {
+        let (Some(p), Some(id), Some(mut c)) = (&place, identity, new_cache) else {
+            return None;
+        };
         let t = Instant::now();
         c.outputs = outputs;
-        if let Err(e) = data.finish().and_then(|d| cache::write(p, id, &c, d)) {
-            warnings.push(format!(
+        let failed = data.finish().and_then(|d| cache::write(p, id, &c, d)).err().map(|e| {
+            format!(
                 "ビルドのキャッシュ {} を書けませんでした（{e}）\n  = ヒント: サイトは書き出しました。次のビルドはすべての事業を作り直します",
                 p.display()
-            ));
-        }
-        timings.phase("cache-write", t);
+            )
+        });
+        Some((t.elapsed(), failed))
+    };
+    let (commit, cached) = stage.commit_with(write_cache).map_err(Stop::Swap)?;
+    // Both at once: the swap's time includes the cache's.
+    timings.phase("swap", t);
+    if let Some((took, failed)) = cached {
+        timings.took("cache-write", took);
+        warnings.extend(failed);
     }
     Ok(Built {
         projects: made.projects,

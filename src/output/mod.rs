@@ -106,6 +106,11 @@ impl Window {
     /// Bytes read at once.
     pub const SIZE: usize = 1 << 20;
 
+    /// The file's length in bytes.
+    pub fn file_len(&self) -> u64 {
+        self.file.len()
+    }
+
     pub fn new(file: PreviousFile) -> Window {
         Window {
             file,

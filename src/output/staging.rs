@@ -238,24 +238,42 @@ impl Staging {
 
     /// Replaces the target with the staging folder, atomically where the
     /// platform allows, then removes the previous output.
-    pub fn commit(mut self) -> Result<Commit, CommitError> {
-        self.committed = true;
-        let result = self.swap();
-        if result.is_err() {
-            let _ = remove_tree(&self.stage);
-        }
-        result
+    pub fn commit(self) -> Result<Commit, CommitError> {
+        self.commit_with(|| ()).map(|(c, ())| c)
     }
 
-    fn swap(&self) -> Result<Commit, CommitError> {
+    /// [`Staging::commit`], running `then` once the new output is in
+    /// place, while the previous output is removed (`then` is not run when
+    /// the output could not be replaced).
+    pub fn commit_with<R: Send>(
+        mut self,
+        then: impl FnOnce() -> R + Send,
+    ) -> Result<(Commit, R), CommitError> {
+        self.committed = true;
+        match self.swap() {
+            Ok(previous) => {
+                let (old_left, r) = rayon::join(
+                    || previous.and_then(|p| remove_tree(&p).err().map(|e| (p, e))),
+                    then,
+                );
+                let target = self.target.clone();
+                Ok((Commit { target, old_left }, r))
+            }
+            Err(e) => {
+                let _ = remove_tree(&self.stage);
+                Err(e)
+            }
+        }
+    }
+
+    /// Puts the staging folder in the target's place; returns where the
+    /// previous output now is, to be removed (none when there was none).
+    fn swap(&self) -> Result<Option<PathBuf>, CommitError> {
         let (target, stage, old) = (&self.target, &self.stage, &self.old);
         let exists = fs::symlink_metadata(target).is_ok();
         if !exists {
             rename_new(stage, target).map_err(CommitError::Unchanged)?;
-            return Ok(Commit {
-                target: target.clone(),
-                old_left: None,
-            });
+            return Ok(None);
         }
         // The folder may have changed since it was checked.
         if let Err(r) = check_replaceable(target, target) {
@@ -278,11 +296,7 @@ impl Staging {
             }
             Err(e) => return Err(CommitError::Unchanged(e)),
         };
-        let old_left = remove_tree(&previous).err().map(|e| (previous, e));
-        Ok(Commit {
-            target: target.clone(),
-            old_left,
-        })
+        Ok(Some(previous))
     }
 }
 

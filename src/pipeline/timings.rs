@@ -40,7 +40,7 @@ impl Timings {
     }
 
     /// Records a phase that took `d` (one of several run at once).
-    pub(super) fn took(&mut self, name: &'static str, d: Duration) {
+    pub fn took(&mut self, name: &'static str, d: Duration) {
         self.phases.push((name, d));
     }
 

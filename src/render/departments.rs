@@ -15,9 +15,8 @@ use crate::content::{Content, Project, Series};
 use crate::fiscal::FiscalYear;
 use crate::model::Department;
 
-use super::rows::RowSet;
 use super::view::{
-    cost_cells, costs, period_heads, project_row, summary_tables, CostHead, PeriodHead, ProjectRow,
+    cost_cells, costs, period_heads, summary_tables, CostHead, PeriodHead, ProjectRows,
     SummaryTable, YearCostView,
 };
 use super::Pages;
@@ -27,7 +26,7 @@ struct DeptSeriesView {
     id: String,
     title: String,
     periods: Vec<PeriodHead>,
-    /// The [`ProjectRow`]s ([`super::rows::RowSet`]).
+    /// The [`super::view::ProjectRow`]s ([`super::rows::RowSet`]).
     rows: Value,
     /// The header of the table's cost column (none: no such column).
     cost: Option<CostHead>,
@@ -76,7 +75,7 @@ fn years_text(from: Option<FiscalYear>, until: Option<FiscalYear>) -> String {
 
 /// The page of every department, made in parallel, then the list of them
 /// all; returns the list's rows (the home page shows them too).
-pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<DeptListRow> {
+pub(super) fn pages(pages: &mut Pages, content: &Content, base: &ProjectRows) -> Vec<DeptListRow> {
     let mut by_dept: BTreeMap<&str, Vec<(&Series, &Project)>> = BTreeMap::new();
     for (s, p) in content.projects() {
         by_dept
@@ -85,7 +84,7 @@ pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<DeptListRow> {
             .push((s, p));
     }
     let rows = pages.each(&content.org.departments, |p, dept| {
-        page(p, content, &by_dept, dept)
+        page(p, content, &by_dept, dept, base)
     });
     pages.page(
         "departments.html",
@@ -102,6 +101,7 @@ fn page(
     content: &Content,
     by_dept: &BTreeMap<&str, Vec<(&Series, &Project)>>,
     dept: &Department,
+    base: &ProjectRows,
 ) -> DeptListRow {
     let items = by_dept.get(dept.id.as_str()).cloned().unwrap_or_default();
     let division = dept
@@ -129,14 +129,7 @@ fn page(
             title: series.doc.title.clone(),
             noun: series.doc.noun().to_string(),
             periods: period_heads(series),
-            rows: RowSet::keyed(
-                &rows,
-                "project_row",
-                ps.iter()
-                    .zip(cells)
-                    .map(|(p, cell)| project_row(content, series, p, cell))
-                    .collect::<Vec<ProjectRow>>(),
-            ),
+            rows: base.table(&rows, ps.iter().copied().zip(cells)),
             cost,
             summaries: summary_tables(series, &[], &ps),
             costs: if series.doc.has(crate::model::Section::Costs) {
@@ -175,10 +168,11 @@ fn page(
         division,
         count: items.len(),
     };
-    let html = pages.r.page(
+    let html = pages.r.page_bytes(
         &path,
         "department.html",
         minijinja::context! { department => Value::from_serialize(&view) },
+        rows.size_hint(),
     );
     pages.push_rows(path, overflow.map_or(html, Err), &rows);
     row

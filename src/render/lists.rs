@@ -126,32 +126,45 @@ struct ListTable {
     account: bool,
 }
 
-/// One project of a list table: its series, itself, its row (made once
-/// per project, without a cost) and that row's key.
-type Item<'c> = (&'c Series, &'c Project, &'c ListRow, Hash);
+/// One project of a list table: its series, itself, and the place of its
+/// row (made once per project, without a cost) and that row's key in
+/// [`Base`].
+type Item<'c> = (&'c Series, &'c Project, usize);
+
+/// Every project's list row without a cost, and its key.
+struct Base {
+    rows: Arc<Vec<ListRow>>,
+    keys: Vec<Hash>,
+}
 
 /// The table of `items` on the page of `page`: one cost column over
-/// exactly these rows.
-fn table(page: &Arc<PageRows>, items: &[Item]) -> ListTable {
-    let pairs: Vec<(&Series, &Project)> = items.iter().map(|(s, p, _, _)| (*s, *p)).collect();
+/// exactly these rows. A row is made (from its base row and its cost)
+/// only when it is rendered.
+fn table(page: &Arc<PageRows>, base: &Base, items: &[Item]) -> ListTable {
+    let pairs: Vec<(&Series, &Project)> = items.iter().map(|(s, p, _)| (*s, *p)).collect();
     let (cost, cells) = cost_cells(&pairs);
-    let mut keys = Vec::with_capacity(items.len());
-    let rows: Vec<ListRow> = items
+    let keys = items
         .iter()
-        .zip(cells)
-        .map(|((_, _, r, k), cost)| {
-            keys.push(rows::key_with(*k, &cost));
-            ListRow {
-                cost,
-                ..(*r).clone()
-            }
-        })
+        .zip(&cells)
+        .map(|((_, _, i), c)| rows::key_with(base.keys[*i], c))
         .collect();
+    let picked: Vec<(usize, Option<CostCell>)> = items.iter().map(|it| it.2).zip(cells).collect();
+    let all = &base.rows;
+    let sdgs = picked.iter().any(|(i, _)| !all[*i].goals.is_empty());
+    let account = picked.iter().any(|(i, _)| all[*i].account.is_some());
+    let all = Arc::clone(all);
     ListTable {
         cost,
-        sdgs: rows.iter().any(|r| !r.goals.is_empty()),
-        account: rows.iter().any(|r| r.account.is_some()),
-        rows: RowSet::value(page, rows, keys),
+        sdgs,
+        account,
+        rows: RowSet::lazy(page, keys, move |i| {
+            let (at, cost) = picked.get(i)?;
+            let row = ListRow {
+                cost: cost.clone(),
+                ..all.get(*at)?.clone()
+            };
+            Some(Value::from_serialize(&row))
+        }),
     }
 }
 
@@ -363,7 +376,7 @@ fn empty_table() -> ListTable {
 /// index of the list pages for the home page.
 pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
     let pairs: Vec<(&Series, &Project)> = content.projects().collect();
-    let rows: Vec<(ListRow, Hash)> = pairs
+    let built: Vec<(ListRow, Hash)> = pairs
         .par_iter()
         .map(|&(s, p)| {
             let r = row(content, s, p);
@@ -371,10 +384,15 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
             (r, k)
         })
         .collect();
+    let (rows, keys): (Vec<ListRow>, Vec<Hash>) = built.into_iter().unzip();
+    let base = Base {
+        rows: Arc::new(rows),
+        keys,
+    };
     let items: Vec<Item> = pairs
         .iter()
-        .zip(&rows)
-        .map(|(&(s, p), (r, k))| (s, p, r, *k))
+        .enumerate()
+        .map(|(i, &(s, p))| (s, p, i))
         .collect();
     let by_id: BTreeMap<&str, Item> = items.iter().map(|i| (i.1.id.as_str(), *i)).collect();
     let pick = |page: &Arc<PageRows>, ps: &[&Project]| -> ListTable {
@@ -382,7 +400,7 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
             .iter()
             .filter_map(|p| by_id.get(p.id.as_str()).copied())
             .collect();
-        table(page, &picked)
+        table(page, &base, &picked)
     };
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -478,7 +496,7 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
     }
 
     let mut dept_counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for (row, _) in &rows {
+    for row in base.rows.iter() {
         *dept_counts.entry(row.department.id.as_str()).or_default() += 1;
     }
     let departments = content
@@ -505,10 +523,11 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
             r.each(jobs, |r, mut job| {
                 let page = r.rows(&job.path);
                 job.view.table = pick(&page, &job.projects);
-                let html = r.r.page(
+                let html = r.r.page_bytes(
                     &job.path,
                     "list.html",
                     minijinja::context! { list => Value::from_serialize(&job.view) },
+                    page.size_hint(),
                 );
                 r.push_rows(job.path, html, &page);
             })
@@ -516,13 +535,14 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
         |r| {
             let path = "projects.html";
             let page = r.rows(path);
-            let html = r.r.page(
+            let html = r.r.page_bytes(
                 path,
                 "projects.html",
                 minijinja::context! {
-                    table => Value::from_serialize(table(&page, &items)),
+                    table => Value::from_serialize(table(&page, &base, &items)),
                     lists => Value::from_serialize(&index),
                 },
+                page.size_hint(),
             );
             r.push_rows(path.to_string(), html, &page);
         },

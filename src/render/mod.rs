@@ -182,6 +182,24 @@ impl Renderer {
         minijinja::context! { site => self.site.clone(), root => root, path => path, canonical => canonical, og_image => og_image, ..ctx }
     }
 
+    /// [`Renderer::page`] as bytes, in a buffer of `hint` bytes to start
+    /// with (a page of 10,000 rows is not grown and copied piece by piece).
+    fn page_bytes(
+        &self,
+        path: &str,
+        template: &str,
+        ctx: Value,
+        hint: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let full = self.full_context(root_of(path), path, ctx);
+        let mut buf = Vec::with_capacity(hint);
+        self.env
+            .get_template(template)
+            .and_then(|t| t.render_captured_to(full, &mut buf).map(|_| ()))
+            .map_err(|e| template_error(&e))?;
+        Ok(buf)
+    }
+
     /// Renders one page with `root` as the way back to the site root.
     fn page_at(
         &self,
@@ -307,17 +325,28 @@ impl<'a> Pages<'a> {
 
     /// [`Pages::push`] of a page with row tables `rows`, keeping where
     /// its rows are.
-    fn push_rows(&mut self, path: String, html: Result<String, Diagnostic>, rows: &rows::PageRows) {
+    fn push_rows(
+        &mut self,
+        path: String,
+        html: Result<Vec<u8>, Diagnostic>,
+        rows: &rows::PageRows,
+    ) {
         let (copied, total) = rows.counts();
         self.rows.0 += copied;
         self.rows.1 += total;
         if let Ok(h) = &html {
-            let spans = rows.spans(h.as_bytes());
+            let spans = rows.spans(h);
             if !spans.is_empty() {
                 self.spans.push((path.clone(), spans));
             }
         }
-        self.push(path, html);
+        match html {
+            Ok(html) => {
+                self.put.put(&path, &html);
+                self.made.push(path);
+            }
+            Err(d) => self.diags.push(d),
+        }
     }
 
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
@@ -442,9 +471,11 @@ pub fn rest<'a>(
     let mut p = Pages::new(r, put, previous);
     let ((home_series, dept_rows), (lists, costs)) = p.join(
         |p| {
+            // The rows of every project, for the series and department pages.
+            let rows = view::ProjectRows::new(content);
             p.join(
-                |p| series::pages(p, content),
-                |p| departments::pages(p, content),
+                |p| series::pages(p, content, &rows),
+                |p| departments::pages(p, content, &rows),
             )
         },
         |p| {

@@ -116,6 +116,13 @@ impl PageRows {
         })
     }
 
+    /// The previous page's length (0 without one): about this page's.
+    pub(super) fn size_hint(&self) -> usize {
+        let prev = self.previous.lock().unwrap_or_else(PoisonError::into_inner);
+        prev.as_ref()
+            .map_or(0, |p| usize::try_from(p.window.file_len()).unwrap_or(0))
+    }
+
     /// Rows copied from the previous page so far, and rows in all.
     pub(super) fn counts(&self) -> (usize, usize) {
         (
@@ -163,17 +170,22 @@ impl PageRows {
         out
     }
 
-    /// The previous page's bytes of the row `key`, when they are there
-    /// and still hash as recorded.
-    fn copy(previous: &mut Option<Previous>, key: Hash) -> Option<(String, u64)> {
-        let prev = previous.as_mut()?;
-        let &(at, len, check) = prev.spans.get(&key)?;
-        let bytes = prev.window.get(at, u64::from(len)).ok()?;
+    /// Appends the previous page's bytes at `(at, len)` to `out` when
+    /// they are there and still hash as recorded (`check`).
+    fn copy_into(prev: &mut Previous, (at, len, check): (u64, u32, u64), out: &mut String) -> bool {
+        let Ok(bytes) = prev.window.get(at, u64::from(len)) else {
+            return false;
+        };
         if hash64(bytes) != check {
-            return None;
+            return false;
         }
-        let text = std::str::from_utf8(bytes).ok()?.to_string();
-        Some((text, check))
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                out.push_str(text);
+                true
+            }
+            Err(_) => false,
+        }
     }
 }
 
@@ -207,28 +219,30 @@ impl Object for RowSet {
 }
 
 impl RowSet {
-    /// The rows of a table of `page`, with their [`key`]s.
-    pub(super) fn value<T: Serialize + Send + Sync + 'static>(
+    /// Rows of a table of `page` with their keys, the row `i` made by
+    /// `row(i)` only when it is rendered (a row copied from the previous
+    /// page is never made).
+    pub(super) fn lazy(
         page: &Arc<PageRows>,
-        rows: Vec<T>,
         keys: Vec<Hash>,
+        row: impl Fn(usize) -> Option<Value> + Send + Sync + 'static,
     ) -> Value {
-        debug_assert_eq!(rows.len(), keys.len());
         Value::from_object(RowSet {
-            value: Box::new(move |i| rows.get(i).map(Value::from_serialize)),
+            value: Box::new(row),
             keys,
             page: Arc::clone(page),
         })
     }
 
-    /// [`RowSet::value`] with each row's key made by [`key`].
-    pub(super) fn keyed<T: Serialize + Send + Sync + 'static>(
+    /// The rows `rows` of a table of `page`, each keyed by [`key`].
+    #[cfg(test)]
+    fn keyed<T: Serialize + Send + Sync + 'static>(
         page: &Arc<PageRows>,
         kind: &str,
         rows: Vec<T>,
     ) -> Value {
         let keys = rows.iter().map(|r| key(kind, r)).collect();
-        RowSet::value(page, rows, keys)
+        RowSet::lazy(page, keys, move |i| rows.get(i).map(Value::from_serialize))
     }
 }
 
@@ -344,77 +358,86 @@ pub(super) fn render_rows(
             .collect()
     });
     let env = state.env();
-    let mut out = String::new();
-    let mut record: Vec<(Hash, u32, u64)> = Vec::with_capacity(keys.as_ref().map_or(0, Vec::len));
-    let mut first: Option<String> = None;
-    let mut whole = true;
-    // A block at a time: rows copied from the previous page, the others
-    // rendered (in parallel when many), appended in order.
-    for block in (0..n).step_by(BLOCK) {
-        let end = (block + BLOCK).min(n);
-        let mut done: Vec<Option<(String, u64)>> = match (set, &keys) {
-            (Some(s), Some(keys)) => {
-                let mut prev = s
-                    .page
-                    .previous
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                keys[block..end]
-                    .iter()
-                    .map(|&k| (k != 0).then(|| PageRows::copy(&mut prev, k)).flatten())
-                    .collect()
-            }
-            _ => vec![None; end - block],
-        };
-        let todo: Vec<usize> = (0..end - block).filter(|&i| done[i].is_none()).collect();
-        if let Some(s) = set {
-            s.page
-                .copied
-                .fetch_add(end - block - todo.len(), Ordering::Relaxed);
-            s.page.total.fetch_add(end - block, Ordering::Relaxed);
-        }
-        let made: Vec<String> = if todo.len() > CHUNK {
-            todo.par_chunks(CHUNK)
-                .map(|c| {
-                    fresh(
-                        env,
-                        template,
-                        name,
-                        &args,
-                        c.iter().map(|&i| item(block + i)),
-                    )
-                })
+    let render = |rows: &[usize], base: usize| -> Result<Vec<String>, Error> {
+        let values = |c: &[usize]| c.iter().map(|&i| item(base + i)).collect::<Vec<_>>();
+        if rows.len() > CHUNK {
+            Ok(rows
+                .par_chunks(CHUNK)
+                .map(|c| fresh(env, template, name, &args, values(c).into_iter()))
                 .collect::<Result<Vec<_>, Error>>()?
                 .into_iter()
                 .flatten()
-                .collect()
+                .collect())
         } else {
-            fresh(
-                env,
-                template,
-                name,
-                &args,
-                todo.iter().map(|&i| item(block + i)),
-            )?
-        };
-        for (i, html) in todo.into_iter().zip(made) {
-            let check = hash64(html.as_bytes());
-            done[i] = Some((html, check));
+            fresh(env, template, name, &args, values(rows).into_iter())
         }
-        for (i, d) in done.into_iter().enumerate() {
-            let Some((html, check)) = d else { continue };
+    };
+    let mut previous = set.map(|s| {
+        s.page
+            .previous
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    });
+    // Where the previous page has each row, and so about how long the
+    // rows are (the text is made at once, not grown).
+    let places: Vec<Option<(u64, u32, u64)>> = match (previous.as_deref(), &keys) {
+        (Some(Some(p)), Some(keys)) => keys
+            .iter()
+            .map(|k| (*k != 0).then(|| p.spans.get(k).copied()).flatten())
+            .collect(),
+        _ => vec![None; n],
+    };
+    let known: usize = places.iter().flatten().map(|p| p.1 as usize).sum();
+    let fresh_rows = places.iter().filter(|p| p.is_none()).count();
+    let mut out = String::with_capacity(known + fresh_rows * 1024);
+    let mut record: Vec<(Hash, u32, u64)> = Vec::with_capacity(keys.as_ref().map_or(0, Vec::len));
+    let mut first_len = 0;
+    let mut copied = 0;
+    let mut whole = true;
+    // A block at a time: the rows that the previous page has are copied
+    // from it, the others rendered (in parallel when many), in order.
+    for block in (0..n).step_by(BLOCK) {
+        let end = (block + BLOCK).min(n);
+        let places = &places[block..end];
+        let todo: Vec<usize> = (0..end - block).filter(|&i| places[i].is_none()).collect();
+        let mut made = render(&todo, block)?.into_iter();
+        for (i, &place) in places.iter().enumerate() {
+            let start = out.len();
+            let from_previous = match (place, previous.as_deref_mut()) {
+                (Some(at), Some(Some(p))) => PageRows::copy_into(p, at, &mut out),
+                _ => false,
+            };
+            let check = if from_previous {
+                copied += 1;
+                place.map_or(0, |p| p.2)
+            } else {
+                let html = match place {
+                    None => made.next(),
+                    // Not as recorded after all: rendered now.
+                    Some(_) => render(&[i], block)?.pop(),
+                }
+                .unwrap_or_default();
+                out.push_str(&html);
+                hash64(html.as_bytes())
+            };
+            let len = out.len() - start;
+            if block == 0 && i == 0 {
+                first_len = len;
+            }
             if let Some(keys) = &keys {
-                match u32::try_from(html.len()) {
+                match u32::try_from(len) {
                     Ok(len) => record.push((keys[block + i], len, check)),
                     Err(_) => whole = false,
                 }
             }
-            if first.is_none() {
-                first = Some(html.clone());
-            }
-            out.push_str(&html);
         }
     }
+    drop(previous);
+    if let Some(s) = set {
+        s.page.copied.fetch_add(copied, Ordering::Relaxed);
+        s.page.total.fetch_add(n, Ordering::Relaxed);
+    }
+    let first = (n > 0).then(|| out[..first_len].to_string());
     if let (Some(s), Some(first), true) = (set, first, whole) {
         if !first.is_empty() {
             s.page

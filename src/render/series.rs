@@ -15,10 +15,9 @@ use crate::content::{Content, Project, Series};
 use crate::model::Section;
 
 use super::home::{self, HomeSeries};
-use super::rows::RowSet;
 use super::view::{
-    cost_cells, costs, level_view, md, period_heads, project_row, source_view, summary_tables,
-    CostCell, CostHead, PeriodHead, ProjectRow, RatingView, SourceView, SummaryTable, YearCostView,
+    cost_cells, costs, level_view, md, period_heads, source_view, summary_tables, CostCell,
+    CostHead, PeriodHead, ProjectRows, RatingView, SourceView, SummaryTable, YearCostView,
 };
 use super::Pages;
 
@@ -26,7 +25,7 @@ use super::Pages;
 struct GroupView {
     id: String,
     label: String,
-    /// The group's [`ProjectRow`]s ([`super::rows::RowSet`]).
+    /// The group's [`super::view::ProjectRow`]s ([`super::rows::RowSet`]).
     rows: Value,
 }
 
@@ -59,12 +58,12 @@ struct SeriesView {
 
 /// The page of every series, made in parallel (each lists every one of its
 /// projects); returns each series' summary for the home page, in order.
-pub(super) fn pages(pages: &mut Pages, content: &Content) -> Vec<HomeSeries> {
-    pages.each(&content.series, |p, series| page(p, content, series))
+pub(super) fn pages(pages: &mut Pages, content: &Content, rows: &ProjectRows) -> Vec<HomeSeries> {
+    pages.each(&content.series, |p, series| page(p, content, series, rows))
 }
 
 /// Makes the page of one series; returns its summary for the home page.
-fn page(pages: &mut Pages, content: &Content, series: &Series) -> HomeSeries {
+fn page(pages: &mut Pages, content: &Content, series: &Series, base: &ProjectRows) -> HomeSeries {
     let path = format!("series/{}.html", series.id);
     let rows = pages.rows(&path);
     let groups = aggregate::groups(content, series);
@@ -104,16 +103,11 @@ fn page(pages: &mut Pages, content: &Content, series: &Series) -> HomeSeries {
             .map(|g| GroupView {
                 id: g.id.clone(),
                 label: g.label.clone(),
-                rows: RowSet::keyed(
+                rows: base.table(
                     &rows,
-                    "project_row",
                     g.projects
                         .iter()
-                        .map(|p| {
-                            let cell = cells.get(p.id.as_str()).cloned().flatten();
-                            project_row(content, series, p, cell)
-                        })
-                        .collect::<Vec<ProjectRow>>(),
+                        .map(|p| (*p, cells.get(p.id.as_str()).cloned().flatten())),
                 ),
             })
             .collect(),
@@ -133,10 +127,11 @@ fn page(pages: &mut Pages, content: &Content, series: &Series) -> HomeSeries {
             .collect(),
     };
     let home = home::series_summary(series, &all);
-    let html = pages.r.page(
+    let html = pages.r.page_bytes(
         &path,
         "series.html",
         minijinja::context! { series => Value::from_serialize(&view) },
+        rows.size_hint(),
     );
     pages.push_rows(path, overflow.map_or(html, Err), &rows);
     home

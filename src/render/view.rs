@@ -299,6 +299,67 @@ pub(super) fn project_row(
     }
 }
 
+/// Every project's [`ProjectRow`] without a cost and its row key, made
+/// once for the series and department pages; a table's row is made from
+/// it (with the table's cost cell) only when it is rendered.
+pub(super) struct ProjectRows {
+    rows: std::sync::Arc<Vec<ProjectRow>>,
+    keys: Vec<crate::cache::Hash>,
+    at: std::collections::HashMap<String, usize>,
+}
+
+impl ProjectRows {
+    pub(super) fn new(content: &Content) -> ProjectRows {
+        use rayon::prelude::*;
+        let pairs: Vec<(&Series, &Project)> = content.projects().collect();
+        let built: Vec<(ProjectRow, crate::cache::Hash)> = pairs
+            .par_iter()
+            .map(|&(s, p)| {
+                let r = project_row(content, s, p, None);
+                let k = super::rows::key("project_row", &r);
+                (r, k)
+            })
+            .collect();
+        let at = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (_, p))| (p.id.clone(), i))
+            .collect();
+        let (rows, keys) = built.into_iter().unzip();
+        ProjectRows {
+            rows: std::sync::Arc::new(rows),
+            keys,
+            at,
+        }
+    }
+
+    /// The rows of `projects`, each with its cost cell, as a table of
+    /// `page` ([`super::rows::RowSet`]).
+    pub(super) fn table<'p>(
+        &self,
+        page: &std::sync::Arc<super::rows::PageRows>,
+        projects: impl Iterator<Item = (&'p Project, Option<CostCell>)>,
+    ) -> minijinja::Value {
+        let mut keys = Vec::new();
+        let picked: Vec<(usize, Option<CostCell>)> = projects
+            .filter_map(|(p, cost)| {
+                let i = *self.at.get(&p.id)?;
+                keys.push(super::rows::key_with(self.keys[i], &cost));
+                Some((i, cost))
+            })
+            .collect();
+        let all = std::sync::Arc::clone(&self.rows);
+        super::rows::RowSet::lazy(page, keys, move |i| {
+            let (at, cost) = picked.get(i)?;
+            let row = ProjectRow {
+                cost: cost.clone(),
+                ..all.get(*at)?.clone()
+            };
+            Some(minijinja::Value::from_serialize(&row))
+        })
+    }
+}
+
 pub(super) fn period_heads(series: &Series) -> Vec<PeriodHead> {
     series
         .doc
