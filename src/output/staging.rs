@@ -23,12 +23,12 @@
 //! Longer than most files (about 560 lines, much of it documentation): the
 //! ownership rules, the swap and the sweep share the marker and its lock.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::{safe_relative, PreviousFile, Sink, Stamp, Stream};
 
@@ -120,6 +120,10 @@ pub struct Staging {
     reusable: bool,
     /// Every file written or reused so far, with its stamp.
     written: Mutex<Vec<(String, Stamp)>>,
+    /// Folders of the target and of the staging folder opened for
+    /// [`Sink::reuse`], by relative folder (`None`: could not be opened).
+    #[cfg(target_os = "linux")]
+    folders: Mutex<HashMap<PathBuf, Option<Arc<linux::Folders>>>>,
 }
 
 impl Staging {
@@ -187,6 +191,8 @@ impl Staging {
             cleaned,
             reusable,
             written: Mutex::default(),
+            #[cfg(target_os = "linux")]
+            folders: Mutex::default(),
         };
         let mut marker = fs::File::create(s.stage.join(MARKER))?;
         marker.write_all(MARKER_TEXT.as_bytes())?;
@@ -341,6 +347,11 @@ impl Sink for Staging {
     fn reuse(&self, path: &str, stamp: &Stamp) -> io::Result<Option<Stamp>> {
         if !self.reusable {
             return Ok(None);
+        }
+        #[cfg(target_os = "linux")]
+        if let Some(now) = self.reuse_at(path, stamp)? {
+            self.record(path, now);
+            return Ok(Some(now));
         }
         let from = self.target.join(safe_relative(path)?);
         let Ok(meta) = fs::symlink_metadata(&from) else {
@@ -789,3 +800,99 @@ fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
 #[cfg(test)]
 #[path = "staging_tests.rs"]
 mod tests;
+
+#[cfg(target_os = "linux")]
+impl Staging {
+    /// [`Sink::reuse`] of a file as stamped (size and time), looked up and
+    /// linked one name deep in its folder, opened once (a path of four
+    /// names is walked twice per file otherwise: about a tenth of a
+    /// one-file rebuild of 10,000 projects). `None`: not this way (not as
+    /// stamped, or a link that failed); the caller then tries by path.
+    fn reuse_at(&self, path: &str, stamp: &Stamp) -> io::Result<Option<Stamp>> {
+        let rel = safe_relative(path)?;
+        let (Some(dir), Some(name)) = (rel.parent(), rel.file_name()) else {
+            return Ok(None);
+        };
+        // The staging folder's folder is made (and known) first.
+        self.dest(path)?;
+        let folders = {
+            let mut open = lock(&self.folders);
+            match open.get(dir) {
+                Some(f) => f.clone(),
+                None => {
+                    let f = linux::Folders::open(&self.target.join(dir), &self.stage.join(dir))
+                        .map(Arc::new);
+                    open.insert(dir.to_path_buf(), f.clone());
+                    f
+                }
+            }
+        };
+        let Some(folders) = folders else {
+            return Ok(None);
+        };
+        let Some(now) = folders.as_stamped(name, stamp) else {
+            return Ok(None);
+        };
+        Ok(folders.link(name).then_some(now))
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::ffi::OsStr;
+    use std::os::fd::OwnedFd;
+    use std::path::Path;
+
+    use rustix::fs::{linkat, openat, statat, AtFlags, FileType, Mode, OFlags, CWD};
+
+    use super::Stamp;
+
+    /// A folder of the previous output and the same folder of the staging
+    /// folder, opened (as paths only: no reading).
+    #[derive(Debug)]
+    pub(super) struct Folders {
+        from: OwnedFd,
+        to: OwnedFd,
+    }
+
+    fn open(p: &Path) -> Option<OwnedFd> {
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        openat(CWD, p, flags, Mode::empty()).ok()
+    }
+
+    impl Folders {
+        pub(super) fn open(from: &Path, to: &Path) -> Option<Folders> {
+            Some(Folders {
+                from: open(from)?,
+                to: open(to)?,
+            })
+        }
+
+        /// The stamp of `name` in the previous output when it is a regular
+        /// file of the stamped size and time.
+        pub(super) fn as_stamped(&self, name: &OsStr, stamp: &Stamp) -> Option<Stamp> {
+            let st = statat(&self.from, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+                return None;
+            }
+            // As `std::fs::Metadata::modified` since 1970 (0 before); the
+            // nanoseconds are signed on some targets.
+            #[allow(clippy::useless_conversion)]
+            let mtime = match (u64::try_from(st.st_mtime), u64::try_from(st.st_mtime_nsec)) {
+                (Ok(s), Ok(ns)) => s.checked_mul(1_000_000_000)?.checked_add(ns)?,
+                _ => 0,
+            };
+            let now = Stamp {
+                len: u64::try_from(st.st_size).ok()?,
+                mtime,
+                hash: stamp.hash,
+            };
+            (now == *stamp).then_some(now)
+        }
+
+        /// Hard-links `name` of the previous output into the staging folder.
+        pub(super) fn link(&self, name: &OsStr) -> bool {
+            linkat(&self.from, name, &self.to, name, AtFlags::empty()).is_ok()
+        }
+    }
+}

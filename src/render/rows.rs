@@ -179,7 +179,7 @@ impl PageRows {
         if hash64(bytes) != check {
             return false;
         }
-        match std::str::from_utf8(bytes) {
+        match simdutf8::basic::from_utf8(bytes) {
             Ok(text) => {
                 out.push_str(text);
                 true
