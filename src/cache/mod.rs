@@ -97,8 +97,56 @@ pub struct Payload {
     pub project: Project,
     /// Its workbook rows, packed (see [`Extra`]).
     pub extra: Extra,
-    /// Its search document, when the index was made.
-    pub search: Option<search::Doc>,
+    /// Its search document, when the index was made, decoded only when
+    /// needed (most reused projects' documents never are).
+    pub search: Option<DocBytes>,
+}
+
+/// A search document as the payload holds it: its postcard bytes, as one
+/// byte string.
+#[derive(Debug, Clone)]
+pub struct DocBytes(Vec<u8>);
+
+impl DocBytes {
+    /// The document.
+    pub fn decode(&self) -> Option<search::Doc> {
+        postcard::from_bytes(&self.0).ok()
+    }
+}
+
+/// [`DocBytes`] of a document, written.
+struct DocRef<'a>(&'a search::Doc);
+
+impl Serialize for DocRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let bytes = postcard::to_stdvec(self.0).map_err(serde::ser::Error::custom)?;
+        s.serialize_bytes(&bytes)
+    }
+}
+
+impl Serialize for DocBytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DocBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = DocBytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<DocBytes, E> {
+                Ok(DocBytes(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<DocBytes, E> {
+                Ok(DocBytes(v))
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
 }
 
 /// [`Payload`] by reference, serialized the same way.
@@ -109,7 +157,12 @@ pub struct PayloadRef<'a> {
     /// Its rows.
     pub extra: &'a Extra,
     /// Its search document.
+    #[serde(serialize_with = "doc_ref")]
     pub search: Option<&'a search::Doc>,
+}
+
+fn doc_ref<S: serde::Serializer>(d: &Option<&search::Doc>, s: S) -> Result<S::Ok, S::Error> {
+    d.map(DocRef).serialize(s)
 }
 
 /// Where one row of a table is in a page of the previous build, so a

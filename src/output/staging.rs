@@ -813,13 +813,13 @@ impl Staging {
         let (Some(dir), Some(name)) = (rel.parent(), rel.file_name()) else {
             return Ok(None);
         };
-        // The staging folder's folder is made (and known) first.
-        self.dest(path)?;
         let folders = {
             let mut open = lock(&self.folders);
             match open.get(dir) {
                 Some(f) => f.clone(),
                 None => {
+                    // The staging folder's folder is made (and known) first.
+                    self.dest(path)?;
                     let f = linux::Folders::open(&self.target.join(dir), &self.stage.join(dir))
                         .map(Arc::new);
                     open.insert(dir.to_path_buf(), f.clone());

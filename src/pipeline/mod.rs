@@ -200,10 +200,17 @@ impl Emit<'_> {
         };
         Timings::add(&t.reuse, start.elapsed());
         let start = Instant::now();
-        let search = doc.map(|d| match self.patching {
-            Some(_) => search::Prepared::unchanged(d),
-            None => search::Prepared::of(&d),
-        });
+        let search = match (doc, &self.patching) {
+            (Some(d), Some(_)) => Some(search::Prepared::unchanged(move || d.decode())),
+            (Some(d), None) => match d.decode() {
+                Some(d) => Some(search::Prepared::of(&d)),
+                None => {
+                    give_up(&done);
+                    return None;
+                }
+            },
+            (None, _) => None,
+        };
         Timings::add(&t.search, start.elapsed());
         Some((
             p,
@@ -853,7 +860,7 @@ fn patch_base(c: &Caching, sink: &dyn Sink) -> Option<(Patch, HashMap<String, se
     }
     let mut old = HashMap::with_capacity(changed.len());
     for e in changed {
-        let doc = previous.payload(e)?.0.search?;
+        let doc = previous.payload(e)?.0.search?.decode()?;
         old.insert(e.file.clone(), search::Grams::of(&doc.normalized_fields()));
     }
     let stamp = |path: &str| previous_stamp(previous, path);

@@ -177,17 +177,30 @@ pub struct Prepared {
 /// A document's entry in its result chunk: made, or made only if its
 /// chunk is written again (a patched index links the previous build's
 /// chunks where no document changed).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Entry {
     Json(Vec<u8>),
-    Later(std::sync::Arc<Doc>),
+    Later(std::sync::Arc<dyn Fn() -> Option<Doc> + Send + Sync>),
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entry::Json(b) => write!(f, "Json({} bytes)", b.len()),
+            Entry::Later(_) => f.write_str("Later"),
+        }
+    }
 }
 
 impl Entry {
-    fn json(&self) -> std::borrow::Cow<'_, [u8]> {
+    fn json(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
         match self {
-            Entry::Json(b) => std::borrow::Cow::Borrowed(b),
-            Entry::Later(d) => std::borrow::Cow::Owned(chunk_json(d)),
+            Entry::Json(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Entry::Later(d) => d()
+                .map(|d| std::borrow::Cow::Owned(chunk_json(&d)))
+                .ok_or_else(|| {
+                    io::Error::other("ビルドのキャッシュの検索用の文書を読めませんでした")
+                }),
         }
     }
 }
@@ -205,7 +218,9 @@ impl Prepared {
 
     /// [`Prepared::chunk_only`] of a document as the previous build had
     /// it: its entry is made only if its chunk is not the previous one.
-    pub fn unchanged(doc: Doc) -> Prepared {
+    /// `doc` is called (once at most) only then; `None` from it fails the
+    /// build with an I/O error.
+    pub fn unchanged(doc: impl Fn() -> Option<Doc> + Send + Sync + 'static) -> Prepared {
         Prepared {
             grams: Grams::default(),
             chunk: Entry::Later(std::sync::Arc::new(doc)),
@@ -777,7 +792,7 @@ impl<'a> Indexer<'a> {
             let mut json = Vec::new();
             for (i, e) in self.chunk.iter().enumerate() {
                 json.push(if i == 0 { b'[' } else { b',' });
-                json.extend_from_slice(&e.json());
+                json.extend_from_slice(&e.json()?);
             }
             json.extend_from_slice(b"]\n");
             self.sink.put(&path, &json)?;
