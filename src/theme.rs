@@ -21,6 +21,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &[u8])] = embed!("templates":
     "base.html", "macros.html", "index.html", "project.html", "department.html",
     "departments.html", "series.html", "page.html", "downloads.html", "404.html",
     "sitemap.xml", "projects.html", "list.html", "list-macros.html", "search.html",
+    "list-table.html", "project-table.html",
 );
 
 /// Static files of the default theme.

@@ -466,20 +466,20 @@ fn a_row_of_a_list_page_changed_in_the_output_is_rendered_again() {
 fn a_theme_that_loops_over_the_rows_itself_makes_the_same_pages() {
     let dir = fixture("shipped");
     let d = dir.path();
-    // list_table and project_table as a theme written before render_rows
+    // The list and project tables as a theme written before render_rows
     // would have them: a loop calling the row macro.
     fs::create_dir_all(d.join("looped/templates")).expect("mkdir");
     let templates = common::repo().join("themes/default/templates");
     for (file, call, row) in [
         (
-            "list-macros.html",
+            "list-table.html",
             "{{ t.rows|render_rows(\"list-macros.html\", \"list_row\", root, {\"cost\": t.cost, \"sdgs\": t.sdgs, \"account\": t.account}) }}",
-            "{% for r in t.rows %}{{ list_row(root, {\"cost\": t.cost, \"sdgs\": t.sdgs, \"account\": t.account}, r) }}{% endfor %}",
+            "{% from \"list-macros.html\" import list_row %}{% for r in t.rows %}{{ list_row(root, {\"cost\": t.cost, \"sdgs\": t.sdgs, \"account\": t.account}, r) }}{% endfor %}",
         ),
         (
-            "macros.html",
+            "project-table.html",
             "{{ rows|render_rows(\"macros.html\", \"project_row\", root, periods, show_dept, cost) }}",
-            "{% for r in rows %}{{ project_row(root, periods, show_dept, cost, r) }}{% endfor %}",
+            "{% from \"macros.html\" import project_row %}{% for r in rows %}{{ project_row(root, periods, show_dept, cost, r) }}{% endfor %}",
         ),
     ] {
         let src = fs::read_to_string(templates.join(file)).expect("template");
