@@ -104,13 +104,13 @@ pub struct Payload {
 
 /// A search document as the payload holds it: its postcard bytes, as one
 /// byte string.
-#[derive(Debug, Clone)]
-pub struct DocBytes(Vec<u8>);
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocBytes(Bytes);
 
 impl DocBytes {
     /// The document.
     pub fn decode(&self) -> Option<search::Doc> {
-        postcard::from_bytes(&self.0).ok()
+        postcard::from_bytes(&self.0 .0).ok()
     }
 }
 
@@ -124,28 +124,33 @@ impl Serialize for DocRef<'_> {
     }
 }
 
-impl Serialize for DocBytes {
+/// Bytes that serialize as one byte string (postcard copies them at once,
+/// not byte by byte as a sequence): packed workbook rows, search documents.
+#[derive(Debug, Clone, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Serialize for Bytes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(&self.0)
     }
 }
 
-impl<'de> Deserialize<'de> for DocBytes {
+impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl<'de> serde::de::Visitor<'de> for Bytes {
-            type Value = DocBytes;
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Bytes;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("bytes")
             }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<DocBytes, E> {
-                Ok(DocBytes(v.to_vec()))
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(v.to_vec()))
             }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<DocBytes, E> {
-                Ok(DocBytes(v))
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(v))
             }
         }
-        d.deserialize_byte_buf(Bytes)
+        d.deserialize_byte_buf(V)
     }
 }
 

@@ -20,8 +20,9 @@
 //!
 //! This is the only place besides [`super`] that writes to disk.
 //!
-//! Longer than most files (about 560 lines, much of it documentation): the
-//! ownership rules, the swap and the sweep share the marker and its lock.
+//! Longer than most files (about 900 lines, much of it documentation): the
+//! ownership rules, the swap and the sweep share the marker and its lock,
+//! and reuse links by name in opened folders on Linux (`mod linux`).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;

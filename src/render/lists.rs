@@ -27,11 +27,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{self, lists as sel};
-use crate::cache::Hash;
 use crate::content::{Content, Project, Series};
 use crate::model::{Account, Section};
 
-use super::rows::{self, PageRows, RowSet};
+use super::rows::{BaseRows, PageRows};
 use super::view::{cost_cells, level_view, rating_view, CostCell, CostHead, RatingView};
 use super::Pages;
 
@@ -127,43 +126,24 @@ struct ListTable {
 }
 
 /// One project of a list table: its series, itself, and the place of its
-/// row (made once per project, without a cost) and that row's key in
-/// [`Base`].
+/// row (made once per project, without a cost) in the [`BaseRows`].
 type Item<'c> = (&'c Series, &'c Project, usize);
-
-/// Every project's list row without a cost, and its key.
-struct Base {
-    rows: Arc<Vec<ListRow>>,
-    keys: Vec<Hash>,
-}
 
 /// The table of `items` on the page of `page`: one cost column over
 /// exactly these rows. A row is made (from its base row and its cost)
 /// only when it is rendered.
-fn table(page: &Arc<PageRows>, base: &Base, items: &[Item]) -> ListTable {
+fn table(page: &Arc<PageRows>, base: &BaseRows<ListRow>, items: &[Item]) -> ListTable {
     let pairs: Vec<(&Series, &Project)> = items.iter().map(|(s, p, _)| (*s, *p)).collect();
     let (cost, cells) = cost_cells(&pairs);
-    let keys = items
-        .iter()
-        .zip(&cells)
-        .map(|((_, _, i), c)| rows::key_with(base.keys[*i], c))
-        .collect();
     let picked: Vec<(usize, Option<CostCell>)> = items.iter().map(|it| it.2).zip(cells).collect();
-    let all = &base.rows;
-    let sdgs = picked.iter().any(|(i, _)| !all[*i].goals.is_empty());
-    let account = picked.iter().any(|(i, _)| all[*i].account.is_some());
-    let all = Arc::clone(all);
+    let any = |f: fn(&ListRow) -> bool| picked.iter().any(|(i, _)| base.get(*i).is_some_and(f));
     ListTable {
         cost,
-        sdgs,
-        account,
-        rows: RowSet::lazy(page, keys, move |i| {
-            let (at, cost) = picked.get(i)?;
-            let row = ListRow {
-                cost: cost.clone(),
-                ..all.get(*at)?.clone()
-            };
-            Some(Value::from_serialize(&row))
+        sdgs: any(|r| !r.goals.is_empty()),
+        account: any(|r| r.account.is_some()),
+        rows: base.table(page, picked, |r, cost| ListRow {
+            cost: cost.clone(),
+            ..r.clone()
         }),
     }
 }
@@ -376,19 +356,8 @@ fn empty_table() -> ListTable {
 /// index of the list pages for the home page.
 pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
     let pairs: Vec<(&Series, &Project)> = content.projects().collect();
-    let built: Vec<(ListRow, Hash)> = pairs
-        .par_iter()
-        .map(|&(s, p)| {
-            let r = row(content, s, p);
-            let k = rows::key("list_row", &r);
-            (r, k)
-        })
-        .collect();
-    let (rows, keys): (Vec<ListRow>, Vec<Hash>) = built.into_iter().unzip();
-    let base = Base {
-        rows: Arc::new(rows),
-        keys,
-    };
+    let rows: Vec<ListRow> = pairs.par_iter().map(|&(s, p)| row(content, s, p)).collect();
+    let base = BaseRows::new("list_row", rows);
     let items: Vec<Item> = pairs
         .iter()
         .enumerate()
@@ -496,7 +465,7 @@ pub(super) fn pages(r: &mut Pages, content: &Content) -> ListIndex {
     }
 
     let mut dept_counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for row in base.rows.iter() {
+    for row in base.iter() {
         *dept_counts.entry(row.department.id.as_str()).or_default() += 1;
     }
     let departments = content

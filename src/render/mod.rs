@@ -44,6 +44,11 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::theme::Theme;
 
 pub use downloads::DownloadView;
+pub use sitemap::SITEMAP_MAX;
+pub use template::environment;
+
+use template::template_error;
+use view::md;
 
 /// The previous build's pages with table rows, for [`rest`]: where each
 /// page's rows are (from the cache), and a way to open that page as the
@@ -52,11 +57,6 @@ pub struct PreviousRows<'a> {
     pub spans: HashMap<&'a str, &'a [RowSpan]>,
     pub open: &'a (dyn Fn(&str) -> Option<crate::output::PreviousFile> + Sync),
 }
-pub use sitemap::SITEMAP_MAX;
-pub use template::environment;
-
-use template::template_error;
-use view::md;
 
 /// Extra inputs of a render.
 #[derive(Debug, Clone, Default)]
@@ -191,12 +191,8 @@ impl Renderer {
         ctx: Value,
         hint: usize,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let full = self.full_context(root_of(path), path, ctx);
         let mut buf = Vec::with_capacity(hint);
-        self.env
-            .get_template(template)
-            .and_then(|t| t.render_captured_to(full, &mut buf).map(|_| ()))
-            .map_err(|e| template_error(&e))?;
+        self.page_to(path, template, ctx, &mut buf)?;
         Ok(buf)
     }
 
@@ -340,13 +336,7 @@ impl<'a> Pages<'a> {
                 self.spans.push((path.clone(), spans));
             }
         }
-        match html {
-            Ok(html) => {
-                self.put.put(&path, &html);
-                self.made.push(path);
-            }
-            Err(d) => self.diags.push(d),
-        }
+        self.push(path, html);
     }
 
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
@@ -362,10 +352,10 @@ impl<'a> Pages<'a> {
         }
     }
 
-    fn push(&mut self, path: String, html: Result<String, Diagnostic>) {
+    fn push(&mut self, path: String, html: Result<impl AsRef<[u8]>, Diagnostic>) {
         match html {
             Ok(html) => {
-                self.put.put(&path, html.as_bytes());
+                self.put.put(&path, html.as_ref());
                 self.made.push(path);
             }
             Err(d) => self.diags.push(d),

@@ -40,18 +40,7 @@ const BLOCK: usize = 1024;
 /// The key of `row` of a table of rows of one type (`kind` names it, so
 /// two types' rows never share a key).
 pub(super) fn key<T: Serialize>(kind: &str, row: &T) -> Hash {
-    let mut h = Xxh3::new();
-    h.update(kind.as_bytes());
-    h.update(&[0]);
-    // postcard is not self-describing, but within one type its encoding is
-    // one-to-one: equal bytes, equal rows.
-    match postcard::to_stdvec(row) {
-        Ok(b) => h.update(&b),
-        // Never for the views here; a row that cannot be encoded gets a
-        // key of its own that no previous row has.
-        Err(_) => return 0,
-    }
-    h.digest128()
+    hash_after(&[kind.as_bytes(), &[0]], row)
 }
 
 /// `base` (a [`key`]) with `more` of the row added.
@@ -59,12 +48,22 @@ pub(super) fn key_with<T: Serialize>(base: Hash, more: &T) -> Hash {
     if base == 0 {
         return 0;
     }
+    hash_after(&[&base.to_le_bytes()], more)
+}
+
+/// xxh3-128 of `prefix`, then of `v` as postcard; 0 (a key no row has)
+/// when `v` cannot be encoded, which never happens for the views here.
+/// postcard is not self-describing, but within one type its encoding is
+/// one-to-one: equal bytes, equal rows.
+fn hash_after<T: Serialize>(prefix: &[&[u8]], v: &T) -> Hash {
+    let Ok(b) = postcard::to_stdvec(v) else {
+        return 0;
+    };
     let mut h = Xxh3::new();
-    h.update(&base.to_le_bytes());
-    match postcard::to_stdvec(more) {
-        Ok(b) => h.update(&b),
-        Err(_) => return 0,
+    for p in prefix {
+        h.update(p);
     }
+    h.update(&b);
     h.digest128()
 }
 
@@ -243,6 +242,54 @@ impl RowSet {
     ) -> Value {
         let keys = rows.iter().map(|r| key(kind, r)).collect();
         RowSet::lazy(page, keys, move |i| rows.get(i).map(Value::from_serialize))
+    }
+}
+
+/// The rows of one kind, one per project, made once without what each
+/// table adds to them (its cost cell), each with its [`key`]. A table's row
+/// is made from one of them only when it is rendered ([`BaseRows::table`]).
+pub(super) struct BaseRows<T> {
+    rows: Arc<Vec<T>>,
+    keys: Vec<Hash>,
+}
+
+impl<T: Serialize + Send + Sync + 'static> BaseRows<T> {
+    /// `rows`, keyed as rows of `kind`.
+    pub(super) fn new(kind: &str, rows: Vec<T>) -> BaseRows<T> {
+        let keys = rows.par_iter().map(|r| key(kind, r)).collect();
+        BaseRows {
+            rows: Arc::new(rows),
+            keys,
+        }
+    }
+
+    /// Row `i`.
+    pub(super) fn get(&self, i: usize) -> Option<&T> {
+        self.rows.get(i)
+    }
+
+    /// Every row, in order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.rows.iter()
+    }
+
+    /// A table of `page` of the rows `picked` (each a row's place and what
+    /// the table adds to it), the row made by `make` only when rendered.
+    pub(super) fn table<M: Serialize + Send + Sync + 'static>(
+        &self,
+        page: &Arc<PageRows>,
+        picked: Vec<(usize, M)>,
+        make: fn(&T, &M) -> T,
+    ) -> Value {
+        let keys = picked
+            .iter()
+            .map(|(i, more)| self.keys.get(*i).map_or(0, |&k| key_with(k, more)))
+            .collect();
+        let all = Arc::clone(&self.rows);
+        RowSet::lazy(page, keys, move |i| {
+            let (at, more) = picked.get(i)?;
+            Some(Value::from_serialize(make(all.get(*at)?, more)))
+        })
     }
 }
 

@@ -299,12 +299,11 @@ pub(super) fn project_row(
     }
 }
 
-/// Every project's [`ProjectRow`] without a cost and its row key, made
-/// once for the series and department pages; a table's row is made from
-/// it (with the table's cost cell) only when it is rendered.
+/// Every project's [`ProjectRow`] without a cost, made once for the series
+/// and department pages, by project id; a table's row is made from it
+/// (with the table's cost cell) only when it is rendered.
 pub(super) struct ProjectRows {
-    rows: std::sync::Arc<Vec<ProjectRow>>,
-    keys: Vec<crate::cache::Hash>,
+    rows: super::rows::BaseRows<ProjectRow>,
     at: std::collections::HashMap<String, usize>,
 }
 
@@ -312,23 +311,17 @@ impl ProjectRows {
     pub(super) fn new(content: &Content) -> ProjectRows {
         use rayon::prelude::*;
         let pairs: Vec<(&Series, &Project)> = content.projects().collect();
-        let built: Vec<(ProjectRow, crate::cache::Hash)> = pairs
+        let rows = pairs
             .par_iter()
-            .map(|&(s, p)| {
-                let r = project_row(content, s, p, None);
-                let k = super::rows::key("project_row", &r);
-                (r, k)
-            })
+            .map(|&(s, p)| project_row(content, s, p, None))
             .collect();
         let at = pairs
             .iter()
             .enumerate()
             .map(|(i, (_, p))| (p.id.clone(), i))
             .collect();
-        let (rows, keys) = built.into_iter().unzip();
         ProjectRows {
-            rows: std::sync::Arc::new(rows),
-            keys,
+            rows: super::rows::BaseRows::new("project_row", rows),
             at,
         }
     }
@@ -340,22 +333,12 @@ impl ProjectRows {
         page: &std::sync::Arc<super::rows::PageRows>,
         projects: impl Iterator<Item = (&'p Project, Option<CostCell>)>,
     ) -> minijinja::Value {
-        let mut keys = Vec::new();
-        let picked: Vec<(usize, Option<CostCell>)> = projects
-            .filter_map(|(p, cost)| {
-                let i = *self.at.get(&p.id)?;
-                keys.push(super::rows::key_with(self.keys[i], &cost));
-                Some((i, cost))
-            })
+        let picked = projects
+            .filter_map(|(p, cost)| Some((*self.at.get(&p.id)?, cost)))
             .collect();
-        let all = std::sync::Arc::clone(&self.rows);
-        super::rows::RowSet::lazy(page, keys, move |i| {
-            let (at, cost) = picked.get(i)?;
-            let row = ProjectRow {
-                cost: cost.clone(),
-                ..all.get(*at)?.clone()
-            };
-            Some(minijinja::Value::from_serialize(&row))
+        self.rows.table(page, picked, |r, cost| ProjectRow {
+            cost: cost.clone(),
+            ..r.clone()
         })
     }
 }

@@ -3,6 +3,7 @@
 //! `book`).
 
 use crate::aggregate::achievement;
+use crate::cache::Bytes;
 use crate::content::{Content, Project, Series};
 
 use crate::export::finite;
@@ -194,36 +195,6 @@ pub enum Sheets {
 pub struct Packed {
     counts: Vec<u32>,
     bytes: Bytes,
-}
-
-/// Bytes that serialize as one byte string (postcard copies them at once,
-/// not byte by byte as a sequence).
-#[derive(Debug, Clone, Default)]
-struct Bytes(Vec<u8>);
-
-impl serde::Serialize for Bytes {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(&self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Bytes {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Bytes;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("bytes")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
-                Ok(Bytes(v.to_vec()))
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
-                Ok(Bytes(v))
-            }
-        }
-        d.deserialize_byte_buf(V)
-    }
 }
 
 impl Sheets {
