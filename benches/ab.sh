@@ -5,6 +5,7 @@
 # that both outputs are the same.
 # Usage: benches/ab.sh N BIN_A BIN_B [CORPUS_N] [sheets|synthetic]
 #   (the corpus is generated into $SHM, default /dev/shm)
+# MODE=clean times clean builds instead (no previous output, no cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=$1; A=$(realpath "$2"); B=$(realpath "$3"); SIZE=${4:-10000}; KIND=${5:-sheets}
@@ -20,6 +21,7 @@ f=$(find "$WORK/c" -name 'jigyo-*.yaml' | sort | sed -n 1p)
 "$A" -q build --content "$WORK/c" --output "$WORK/a"
 "$B" -q build --content "$WORK/c" --output "$WORK/b"
 for i in $(seq 1 "$N"); do
+  [ "${MODE:-}" = clean ] && rm -rf "$WORK/a" "$WORK/b" "$WORK/.hyoka-cache"
   sed -i -e '/^name:/s/（改[0-9]*）"$/"/' -e "/^name:/s/\"\$/（改$i）\"/" "$f"
   for x in a b; do
     bin=$A; [ $x = b ] && bin=$B

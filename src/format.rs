@@ -109,22 +109,24 @@ pub fn is_japanese_punctuation(c: char) -> bool {
 /// `after` are the characters next to `s` in the surrounding text, if any.
 /// For display only: the data keeps the text as written.
 pub fn tidy_spaces_between(before: Option<char>, s: &str, after: Option<char>) -> String {
-    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' {
-            let prev = if i == 0 { before } else { Some(chars[i - 1]) };
-            let next =
-                chars
-                    .get(i + 1)
-                    .copied()
-                    .or(if i + 1 == chars.len() { after } else { None });
-            if prev.is_some_and(is_japanese_punctuation) && next.is_some_and(is_japanese) {
-                continue;
-            }
+    // Text between the spaces is copied whole.
+    let mut from = 0;
+    for i in memchr::memchr_iter(b' ', s.as_bytes()) {
+        let prev = match s[..i].chars().next_back() {
+            Some(c) => Some(c),
+            None => before,
+        };
+        let next = match s[i + 1..].chars().next() {
+            Some(c) => Some(c),
+            None => after,
+        };
+        if prev.is_some_and(is_japanese_punctuation) && next.is_some_and(is_japanese) {
+            out.push_str(&s[from..i]);
+            from = i + 1;
         }
-        out.push(c);
     }
+    out.push_str(&s[from..]);
     out
 }
 
@@ -516,6 +518,25 @@ mod tests {
             "<p>一行目<br />\n二行目</p>\n"
         );
         assert!(!markdown("一行目\n二行目\nthird\nline").contains("<br"));
+    }
+
+    #[test]
+    fn spaces_at_the_edges_look_at_the_text_around() {
+        // A space at either end is judged by the character beside the
+        // piece (markdown splits text at inline markup).
+        assert_eq!(tidy_spaces_between(Some('。'), " 各事業", None), "各事業");
+        assert_eq!(tidy_spaces_between(None, " 各事業", None), " 各事業");
+        assert_eq!(tidy_spaces_between(None, "です。 ", Some('各')), "です。");
+        assert_eq!(tidy_spaces_between(None, "です。 ", Some('A')), "です。 ");
+        assert_eq!(tidy_spaces_between(None, "です。 ", None), "です。 ");
+        // Two spaces both stay: neither lies between the punctuation and
+        // a Japanese character.
+        assert_eq!(tidy_spaces_between(None, "です。  各", None), "です。  各");
+        assert_eq!(
+            tidy_spaces_between(None, "、 一、 二。 三", None),
+            "、一、二。三"
+        );
+        assert_eq!(tidy_spaces_between(None, "", Some('各')), "");
     }
 
     #[test]

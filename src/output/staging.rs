@@ -335,8 +335,10 @@ impl Sink for Staging {
 
     fn put_stamped(&self, path: &str, bytes: &[u8]) -> io::Result<Option<Stamp>> {
         let dest = self.dest(path)?;
-        fs::write(&dest, bytes)?;
-        let stamp = stamp_of(&fs::symlink_metadata(&dest)?, crate::cache::hash64(bytes));
+        // The stamp is read from the open file: no second path lookup.
+        let mut f = fs::File::create(&dest)?;
+        f.write_all(bytes)?;
+        let stamp = stamp_of(&f.metadata()?, crate::cache::hash64(bytes));
         self.record(path, stamp);
         Ok(Some(stamp))
     }

@@ -40,19 +40,36 @@ pub(super) fn column_name(i: usize) -> String {
 /// characters but tab and line feed (and U+FFFE, U+FFFF) as `_xHHHH_`.
 fn push_text(out: &mut String, s: &str) {
     let b = s.as_bytes();
-    for (i, c) in s.char_indices() {
-        match c {
+    // Runs of bytes that need nothing are copied whole; only the bytes
+    // that may start an escape (ASCII controls, `& < > _`, and 0xEF, the
+    // lead byte of U+FFFE and U+FFFF) are looked at one by one.
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c >= 0x20 && !matches!(c, b'&' | b'<' | b'>' | b'_' | 0xEF) {
+            i += 1;
+            continue;
+        }
+        // `i` is on a char boundary: every byte above is ASCII or a lead
+        // byte (0xEF), and a run never ends inside a char.
+        out.push_str(&s[from..i]);
+        let ch = s[i..].chars().next().unwrap_or('\0');
+        match ch {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\t' | '\n' => out.push(c),
+            '\t' | '\n' => out.push(ch),
             '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
-                let _ = write!(out, "_x{:04X}_", u32::from(c));
+                let _ = write!(out, "_x{:04X}_", u32::from(ch));
             }
             '_' if is_escape(b, i) => out.push_str("_x005F_"),
-            _ => out.push(c),
+            _ => out.push(ch),
         }
+        i += ch.len_utf8();
+        from = i;
     }
+    out.push_str(&s[from..]);
 }
 
 /// Whether `b[i..]` starts with `_xHHHH_` (four hex digits).
@@ -148,5 +165,14 @@ mod tests {
             out,
             "a&amp;b&lt;c&gt;\t\n_x000D__x0001__x005F_x0041_ _x00G1_ _x12"
         );
+    }
+
+    #[test]
+    fn text_escapes_only_the_two_noncharacters_of_its_lead_byte() {
+        // U+FFFE and U+FFFF share their lead byte 0xEF with ordinary
+        // characters (U+FF01 ！, U+FFFD), which must pass unchanged.
+        let mut out = String::new();
+        push_text(&mut out, "所沢！\u{fffd}\u{fffe}x\u{ffff}_x00AF_末");
+        assert_eq!(out, "所沢！\u{fffd}_xFFFE_x_xFFFF__x005F_x00AF_末");
     }
 }
