@@ -729,42 +729,90 @@ fn remove_tree(root: &Path) -> io::Result<()> {
             root.display()
         )));
     }
-    let marker = root.join(MARKER);
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .follow_root_links(false)
-    {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e)
-                if e.io_error()
-                    .is_some_and(|e| e.kind() == io::ErrorKind::NotFound) =>
-            {
-                continue
-            }
-            Err(e) => return Err(io::Error::other(e)),
-        };
-        if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
-        } else if entry.path() != marker {
-            files.push(entry.into_path());
-        }
-    }
+    let marker = std::ffi::OsStr::new(MARKER);
     let gone = |r: io::Result<()>| match r {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         other => other,
     };
-    files
-        .par_iter()
-        .try_for_each(|f| gone(fs::remove_file(f)))?;
+    // Every folder with the names of its files (not its subfolders'), the
+    // root first, parents before children. `file_type` comes from the
+    // listing itself: nothing is followed or stat'ed.
+    let mut folders: Vec<(PathBuf, Vec<std::ffi::OsString>)> = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            let name = entry.file_name();
+            if entry.file_type()?.is_dir() {
+                todo.push(dir.join(&name));
+            } else if !(folders.is_empty() && name == marker) {
+                names.push(name);
+            }
+        }
+        folders.push((dir, names));
+    }
+    // The folders are shared out whole among the threads, the fullest
+    // first, each to the thread with the fewest files so far: removals
+    // in one folder wait for each other in the kernel, removals in
+    // different folders do not.
+    let threads = rayon::current_num_threads().max(1);
+    let mut order: Vec<usize> = (0..folders.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(folders[i].1.len()));
+    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
+    for i in order {
+        if let Some(least) = shares.iter_mut().min_by_key(|(n, _)| *n) {
+            least.0 += folders[i].1.len();
+            least.1.push(i);
+        }
+    }
+    shares.par_iter().try_for_each(|(_, share)| {
+        share
+            .iter()
+            .try_for_each(|&i| remove_files(&folders[i].0, &folders[i].1, gone))
+    })?;
     // Deepest first; the root after its marker.
-    for d in dirs.iter().skip(1).rev() {
+    for (d, _) in folders.iter().skip(1).rev() {
         gone(fs::remove_dir(d))?;
     }
-    gone(fs::remove_file(&marker))?;
+    gone(fs::remove_file(root.join(MARKER)))?;
     gone(fs::remove_dir(root))
+}
+
+/// Removes the files `names` of folder `dir` (by name in the opened
+/// folder on Linux: no path is looked up again for each).
+fn remove_files(
+    dir: &Path,
+    names: &[std::ffi::OsString],
+    gone: impl Fn(io::Result<()>) -> io::Result<()>,
+) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{openat, unlinkat, AtFlags, Mode, OFlags, CWD};
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        // A folder swapped for a link meanwhile is refused, not followed.
+        let fd = match openat(CWD, dir, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(e) if e == rustix::io::Errno::NOENT => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        names.iter().try_for_each(|n| {
+            gone(unlinkat(&fd, n.as_os_str(), AtFlags::empty()).map_err(io::Error::from))
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    names
+        .iter()
+        .try_for_each(|n| gone(fs::remove_file(dir.join(n))))
 }
 
 /// Atomically exchanges two folders.

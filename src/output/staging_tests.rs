@@ -213,3 +213,41 @@ fn failed_build_removes_its_staging_folder() {
     );
     assert_eq!(fs::read_dir(d.path()).expect("ls").count(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn removal_takes_every_folder_and_only_what_is_inside() {
+    let d = tmp();
+    let outside = d.path().join("outside");
+    fs::create_dir(&outside).expect("mkdir");
+    fs::write(outside.join("keep"), "k").expect("write");
+    let root = d.path().join("tree");
+    // Folders of different sizes (shared out among the threads), nested,
+    // empty ones, and a marker-named file below the root.
+    for (dir, n) in [
+        ("", 3),
+        ("a", 40),
+        ("a/b", 7),
+        ("a/b/c", 1),
+        ("d", 25),
+        ("e", 0),
+    ] {
+        let p = root.join(dir);
+        fs::create_dir_all(&p).expect("mkdir");
+        for i in 0..n {
+            fs::write(p.join(format!("f{i}")), "x").expect("write");
+        }
+    }
+    fs::write(root.join(MARKER), MARKER_TEXT).expect("marker");
+    fs::write(root.join("a/b").join(MARKER), "x").expect("inner marker");
+    std::os::unix::fs::symlink(&outside, root.join("d/to-folder")).expect("symlink");
+    std::os::unix::fs::symlink(outside.join("keep"), root.join("a/to-file")).expect("symlink");
+    remove_tree(&root).expect("removed");
+    assert!(!root.exists(), "the tree is gone");
+    assert_eq!(fs::read_to_string(outside.join("keep")).expect("kept"), "k");
+    // A link is refused as a root.
+    let link = d.path().join("link");
+    std::os::unix::fs::symlink(&outside, &link).expect("symlink");
+    assert!(remove_tree(&link).is_err());
+    assert!(outside.join("keep").exists());
+}

@@ -191,7 +191,7 @@ impl Renderer {
         ctx: Value,
         hint: usize,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let mut buf = Vec::with_capacity(hint);
+        let mut buf = spare_buffer(hint);
         self.page_to(path, template, ctx, &mut buf)?;
         Ok(buf)
     }
@@ -330,13 +330,18 @@ impl<'a> Pages<'a> {
         let (copied, total) = rows.counts();
         self.rows.0 += copied;
         self.rows.1 += total;
-        if let Ok(h) = &html {
-            let spans = rows.spans(h);
-            if !spans.is_empty() {
-                self.spans.push((path.clone(), spans));
+        match html {
+            Ok(h) => {
+                let spans = rows.spans(&h);
+                if !spans.is_empty() {
+                    self.spans.push((path.clone(), spans));
+                }
+                self.put.put(&path, &h);
+                self.made.push(path);
+                keep_buffer(h);
             }
+            Err(d) => self.diags.push(d),
         }
-        self.push(path, html);
     }
 
     fn page(&mut self, path: &str, template: &str, ctx: Value) {
@@ -537,4 +542,38 @@ impl Rest {
             Err(p.diags.sorted())
         }
     }
+}
+
+/// The largest page buffer a thread keeps for its next page (a page of
+/// 10,000 rows is about 9 MB).
+const SPARE_MAX: usize = 32 << 20;
+
+thread_local! {
+    /// The buffer of this thread's last long page, kept for the next: a
+    /// fresh buffer of megabytes is new memory, and its every page is
+    /// faulted in by the kernel again.
+    static SPARE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty buffer for a page of about `hint` bytes: this thread's spare
+/// one when it has one.
+fn spare_buffer(hint: usize) -> Vec<u8> {
+    let mut buf = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    buf.clear();
+    buf.reserve(hint);
+    buf
+}
+
+/// Keeps `buf` as this thread's spare page buffer, unless it is too large
+/// or the spare one is larger.
+fn keep_buffer(buf: Vec<u8>) {
+    if buf.capacity() > SPARE_MAX {
+        return;
+    }
+    SPARE.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.capacity() < buf.capacity() {
+            *s = buf;
+        }
+    });
 }
