@@ -24,16 +24,17 @@ pub struct Parsed {
 
 /// Decodes bytes as UTF-8, or says where the first invalid byte is.
 pub fn decode_utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.remove(0);
-            }
-            Ok(s)
-        }
+    // simdutf8 checks a whole file several times faster than the standard
+    // library on Japanese text; the standard library finds the place of
+    // an error.
+    if let Ok(s) = simdutf8::basic::from_utf8(&bytes) {
+        return Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_owned());
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_owned()),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let valid = e.valid_up_to();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let line = prefix.matches('\n').count() + 1;
             let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             Err(Diagnostic::new(
@@ -436,5 +437,32 @@ fn describe(file: &Path, pos: &PosMap, path: &[Seg], kind: Kind) -> Diagnostic {
                 format!("「{}」: {msg}", path_label(path))
             },
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_decoded_without_its_bom() {
+        let file = Path::new("a.yaml");
+        let text = decode_utf8(file, "\u{feff}name: 事業\n".as_bytes().to_vec()).expect("utf-8");
+        assert_eq!(text, "name: 事業\n");
+        // Only one BOM goes, and only at the start.
+        let text =
+            decode_utf8(file, "\u{feff}\u{feff}x\u{feff}".as_bytes().to_vec()).expect("utf-8");
+        assert_eq!(text, "\u{feff}x\u{feff}");
+        assert_eq!(decode_utf8(file, Vec::new()).expect("empty"), "");
+    }
+
+    #[test]
+    fn invalid_utf8_is_placed_at_its_first_bad_byte() {
+        // Line 2, after 「名前: 事」 (5 characters): a lone continuation byte.
+        let mut bytes = "a: 1\n名前: 事".as_bytes().to_vec();
+        bytes.push(0x80);
+        bytes.extend_from_slice("業\n".as_bytes());
+        let d = decode_utf8(Path::new("a.yaml"), bytes).expect_err("not utf-8");
+        assert_eq!((d.line, d.col), (2, 6));
     }
 }
