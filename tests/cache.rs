@@ -502,3 +502,65 @@ fn a_theme_that_loops_over_the_rows_itself_makes_the_same_pages() {
     );
     rebuild_equals_clean(d, &["--theme", "looped"]);
 }
+
+/// The `content files read N of M` of a `-v` build's report.
+fn files_read(err: &str) -> (usize, usize) {
+    let line = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("content files read "))
+        .unwrap_or_else(|| panic!("no files line: {err}"));
+    let (n, m) = line.split_once(" of ").expect("N of M");
+    (n.parse().expect("N"), m.parse().expect("M"))
+}
+
+#[test]
+fn a_settled_file_is_not_read_again_but_any_write_to_it_is_seen() {
+    let dir = fixture("shipped");
+    let d = dir.path();
+    let a = d.join("content/ict-plan-2019-2021/address-register.yaml");
+    let b = d.join("content/ict-plan-2019-2021/e-application.yaml");
+    let err = build(d, &["-v", "--output", "out"]);
+    let (read, all) = files_read(&err);
+    // Fresh files (the fixture was just copied) are read and their status
+    // is not trusted.
+    assert_eq!(read, all);
+    assert!(all > 50, "{all} project files");
+    // Old enough to be settled (see cache::SETTLED).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    edit(
+        &a,
+        "住居表示台帳管理システム",
+        "住居表示台帳管理システム（改）",
+    );
+    let err = build(d, &["-v", "--output", "out"]);
+    // No status was recorded yet: every file is read once more, and the
+    // settled ones now have theirs.
+    assert_eq!(files_read(&err), (all, all));
+    // A change of the same length with the file's time put back: only the
+    // change time, which no program can set, tells.
+    let before = fs::metadata(&b).expect("stat").modified().expect("mtime");
+    let text = fs::read_to_string(&b).expect("read");
+    assert!(text.contains("電子申請"), "{}", b.display());
+    let changed = text.replacen("電子申請", "電子届出", 1);
+    assert_eq!(changed.len(), text.len());
+    fs::write(&b, &changed).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(&b)
+        .and_then(|f| f.set_modified(before))
+        .expect("set mtime");
+    assert_eq!(
+        fs::metadata(&b).expect("stat").modified().expect("mtime"),
+        before
+    );
+    let err = rebuild_equals_clean(d, &["-v"]);
+    // `a` (changed too recently to be settled) and `b` are read; nothing
+    // else is.
+    assert_eq!(files_read(&err), (2, all));
+    let page = fs::read_to_string(d.join(B)).expect("page");
+    assert!(
+        page.contains("電子届出"),
+        "the write to {} was missed",
+        b.display()
+    );
+}

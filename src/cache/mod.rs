@@ -11,7 +11,9 @@
 //!   `departments.yaml`, every `_series.yaml`, the free pages, the synonyms,
 //!   the whole theme including a user theme, and whether the search index
 //!   is made). When it differs, nothing of the cache is used;
-//! - per project file ([`Entry`]): the hash of its bytes, the stamp (size,
+//! - per project file ([`Entry`]): the hash of its bytes (with the file's
+//!   status when it vouches for them, [`FileStat`]: a build that finds the
+//!   same status does not read the file again), the stamp (size,
 //!   time, hash) of each of its own output files (page, JSON, CSV), where
 //!   its bytes are in the combined data files ([`crate::export::Spans`]);
 //!   and, in a second file `<output name>.data` read one payload at a time
@@ -66,7 +68,7 @@ pub fn hash64(bytes: &[u8]) -> u64 {
 }
 
 /// First bytes of a cache file: the format.
-const MAGIC: &[u8; 16] = b"hyoka-cache v2\n\0";
+const MAGIC: &[u8; 16] = b"hyoka-cache v3\n\0";
 /// Magic, identity, body length, body hash.
 const HEAD: usize = 16 + 16 + 8 + 8;
 
@@ -87,6 +89,66 @@ pub struct Entry {
     pub check: u64,
     /// Where its bytes are in the combined data files.
     pub spans: Option<crate::export::Spans>,
+    /// The file's status when `hash` was taken, when it can vouch for the
+    /// bytes ([`FileStat::settled`]): a later build that finds the same
+    /// status takes `hash` without reading the file again.
+    pub stat: Option<FileStat>,
+}
+
+/// Who a file is and when it last changed, as `stat` tells: its device and
+/// inode, size, and modification and change times (seconds, nanoseconds).
+/// Any write to the file moves its change time, which no program can set
+/// back (git's index and Bazel's digest cache trust the same fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStat {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+/// How long a file must have been left alone before it is read for its
+/// status to vouch for what was read: a change in the same tick of the
+/// file system's clock as the one before would keep the times as they
+/// were (git's "racily clean" entries).
+pub const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl FileStat {
+    /// The status of a regular file (`None` for anything else, and off
+    /// Unix).
+    pub fn of(meta: &fs::Metadata) -> Option<FileStat> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            meta.file_type().is_file().then(|| FileStat {
+                dev: meta.dev(),
+                ino: meta.ino(),
+                len: meta.len(),
+                mtime: (meta.mtime(), meta.mtime_nsec()),
+                ctime: (meta.ctime(), meta.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+
+    /// Whether the file had not changed for [`SETTLED`] before `now` (and
+    /// its times are not in the future).
+    pub fn settled(&self, now: std::time::SystemTime) -> bool {
+        let Ok(now) = now.duration_since(std::time::UNIX_EPOCH) else {
+            return false;
+        };
+        let limit = now.saturating_sub(SETTLED);
+        let limit = (
+            i64::try_from(limit.as_secs()).unwrap_or(i64::MAX),
+            i64::from(limit.subsec_nanos()),
+        );
+        self.mtime < limit && self.ctime < limit
+    }
 }
 
 /// What the cache keeps of one project in the data file, read only for
@@ -680,5 +742,40 @@ mod tests {
             path_for(Path::new("/a/b/output")),
             Some(PathBuf::from("/a/b/.hyoka-cache/output.cache"))
         );
+    }
+
+    #[test]
+    fn a_status_is_settled_only_when_both_times_are_old_enough() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let now = UNIX_EPOCH + Duration::new(1_000_000, 500_000_000);
+        let at = |mtime: (i64, i64), ctime: (i64, i64)| FileStat {
+            dev: 1,
+            ino: 2,
+            len: 3,
+            mtime,
+            ctime,
+        };
+        // Two seconds before `now` is 999,998.5 s.
+        assert!(at((999_998, 499_999_999), (999_990, 0)).settled(now));
+        assert!(!at((999_998, 500_000_000), (999_990, 0)).settled(now));
+        assert!(!at((999_990, 0), (999_999, 0)).settled(now));
+        // A time in the future (a clock set wrong) is never settled.
+        assert!(!at((2_000_000, 0), (999_990, 0)).settled(now));
+        assert!(!at((999_990, 0), (999_990, 0)).settled(UNIX_EPOCH));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_status_is_of_regular_files_only() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let f = d.path().join("a.yaml");
+        fs::write(&f, "x").expect("write");
+        let st = FileStat::of(&fs::symlink_metadata(&f).expect("stat")).expect("a file");
+        assert_eq!(st.len, 1);
+        std::os::unix::fs::symlink(&f, d.path().join("l.yaml")).expect("link");
+        assert!(
+            FileStat::of(&fs::symlink_metadata(d.path().join("l.yaml")).expect("stat")).is_none()
+        );
+        assert!(FileStat::of(&fs::symlink_metadata(d.path()).expect("stat")).is_none());
     }
 }

@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -120,6 +120,8 @@ struct Caching<'a> {
     /// Per series, per project file: its path relative to the content
     /// folder and the hash of its bytes (`None` when unreadable).
     files: Vec<Vec<(String, Option<Hash>)>>,
+    /// The status of each file that can vouch for its hash, by path.
+    stats: HashMap<String, cache::FileStat>,
     /// Whether the previous payloads stay where they are (see
     /// [`cache::DataWriter::keeps`]): a reused project keeps its entry's.
     keeps: bool,
@@ -703,7 +705,7 @@ fn run(
                     let start = Instant::now();
                     let indexed = index.map(|ix| ix.finish(&cx.synonyms.normalized()));
                     let took = start.elapsed();
-                    let cache = caching.and_then(|c| new_cache(c.deps, cx, records));
+                    let cache = caching.and_then(|c| new_cache(c.deps, &c.stats, cx, records));
                     (indexed, cache, took)
                 },
                 || {
@@ -907,7 +909,12 @@ type Patch = (search::patch::Base, Vec<Option<Stamp>>);
 
 /// The cache of a build of `cx` (slim projects) whose projects left
 /// `records`; `None` when one of them left none.
-fn new_cache(deps: Hash, cx: &Content, records: Vec<Vec<Option<Record>>>) -> Option<Cache> {
+fn new_cache(
+    deps: Hash,
+    stats: &HashMap<String, cache::FileStat>,
+    cx: &Content,
+    records: Vec<Vec<Option<Record>>>,
+) -> Option<Cache> {
     let mut entries = Vec::with_capacity(cx.project_count());
     for (series, recs) in cx.series.iter().zip(records) {
         if series.projects.len() != recs.len() {
@@ -916,6 +923,7 @@ fn new_cache(deps: Hash, cx: &Content, records: Vec<Vec<Option<Record>>>) -> Opt
         for (p, r) in series.projects.iter().zip(recs) {
             let r = r?;
             entries.push(cache::Entry {
+                stat: stats.get(&p.file).copied(),
                 file: p.file.clone(),
                 hash: r.hash,
                 files: r.files,
@@ -951,14 +959,42 @@ fn deps_hash(cx: &Content, theme: &Theme) -> Option<Hash> {
     h.finish()
 }
 
+/// The project files of a build: per series, each file's path relative to
+/// the content folder and the hash of its bytes; and the status of each
+/// file that vouches for its hash (see [`cache::FileStat`]).
+type Hashed = (
+    Vec<Vec<(String, Option<Hash>)>>,
+    HashMap<String, cache::FileStat>,
+);
+
 /// Every project file of `skeleton`: its path relative to `root` (as in
-/// [`Project::file`]) and the hash of its bytes, read in parallel.
-fn hash_files(root: &Path, skeleton: &load::Skeleton) -> Vec<Vec<(String, Option<Hash>)>> {
-    skeleton
+/// [`Project::file`]) and the hash of its bytes, read in parallel. A file
+/// whose status is the one `previous` recorded with its hash is not read
+/// again; `read` counts the files that were.
+fn hash_files(
+    root: &Path,
+    skeleton: &load::Skeleton,
+    previous: Option<&Cache>,
+    read: &AtomicUsize,
+) -> Hashed {
+    // Taken before any file's status: a file changed after this moment
+    // has a later change time than any status found settled.
+    let now = std::time::SystemTime::now();
+    let known: HashMap<&str, (Hash, cache::FileStat)> = previous
+        .map(|p| {
+            p.entries
+                .iter()
+                .filter_map(|e| Some((e.file.as_str(), (e.hash, e.stat?))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut stats = HashMap::new();
+    let files = skeleton
         .series
         .iter()
         .map(|s| {
-            s.files
+            let hashed: Vec<(String, Option<Hash>, Option<cache::FileStat>)> = s
+                .files
                 .par_iter()
                 .map(|f| {
                     let rel = f
@@ -968,12 +1004,35 @@ fn hash_files(root: &Path, skeleton: &load::Skeleton) -> Vec<Vec<(String, Option
                         .map(|c| c.as_os_str().to_string_lossy().into_owned())
                         .collect::<Vec<_>>()
                         .join("/");
+                    // The status before the bytes: a change between the
+                    // two leaves a status that the next build will not
+                    // find again.
+                    let stat = std::fs::symlink_metadata(f)
+                        .ok()
+                        .and_then(|m| cache::FileStat::of(&m))
+                        .filter(|st| st.settled(now));
+                    if let (Some(st), Some((hash, was))) = (stat, known.get(rel.as_str())) {
+                        if st == *was {
+                            return (rel, Some(*hash), stat);
+                        }
+                    }
+                    read.fetch_add(1, Ordering::Relaxed);
                     let hash = load::project_bytes(root, f).map(|b| cache::hash(&b));
+                    (rel, hash, stat.filter(|_| hash.is_some()))
+                })
+                .collect();
+            hashed
+                .into_iter()
+                .map(|(rel, hash, stat)| {
+                    if let Some(st) = stat {
+                        stats.insert(rel.clone(), st);
+                    }
                     (rel, hash)
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    (files, stats)
 }
 
 /// What a build made.
@@ -1054,15 +1113,21 @@ fn build_with(
         }
     }
     let keeps = data.as_deref().is_some_and(cache::DataWriter::keeps);
-    let caching = deps.map(|deps| Caching {
-        deps,
-        previous: previous.filter(|p| p.deps == deps),
-        index: previous
-            .filter(|p| p.deps == deps)
-            .map(Cache::index)
-            .unwrap_or_default(),
-        files: hash_files(root, &skeleton),
-        keeps,
+    let caching = deps.map(|deps| {
+        let read = AtomicUsize::new(0);
+        let (files, stats) = hash_files(root, &skeleton, previous, &read);
+        t.files = (read.into_inner(), files.iter().map(Vec::len).sum());
+        Caching {
+            deps,
+            previous: previous.filter(|p| p.deps == deps),
+            index: previous
+                .filter(|p| p.deps == deps)
+                .map(Cache::index)
+                .unwrap_or_default(),
+            files,
+            stats,
+            keeps,
+        }
     });
     if let (Some(c), Some(prev)) = (&caching, previous) {
         t.phase("cache-check", start);

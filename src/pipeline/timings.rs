@@ -26,6 +26,9 @@ pub struct Timings {
     /// Rows of the pages' tables copied from the previous build, and rows
     /// in all (see `render::rest`).
     pub rows: (usize, usize),
+    /// Project files read to hash them, and project files in all (a file
+    /// whose status is as the cache recorded is not read).
+    pub files: (usize, usize),
 }
 
 impl Timings {
@@ -69,6 +72,12 @@ impl Timings {
         }
         for (name, d) in self.per_project() {
             s.push_str(&format!("  cpu  {name:<16} {:>9.1} ms\n", ms(&d)));
+        }
+        if self.files.1 > 0 {
+            s.push_str(&format!(
+                "  content files read {} of {}\n",
+                self.files.0, self.files.1
+            ));
         }
         if self.rows.1 > 0 {
             s.push_str(&format!(
