@@ -55,14 +55,19 @@ fn edit(p: &Path, from: &str, to: &str) {
     fs::write(p, s.replacen(from, to, 1)).expect("write");
 }
 
-/// The `rows copied N of M` of a `-v` build's report.
-fn rows_copied(err: &str) -> (usize, usize) {
+/// The `N of M` after `what` in a `-v` build's report.
+fn counted(err: &str, what: &str) -> (usize, usize) {
     let line = err
         .lines()
-        .find_map(|l| l.trim().strip_prefix("rows copied "))
-        .unwrap_or_else(|| panic!("no rows line: {err}"));
+        .find_map(|l| l.trim().strip_prefix(what))
+        .unwrap_or_else(|| panic!("no {what:?} line: {err}"));
     let (n, m) = line.split_once(" of ").expect("N of M");
     (n.parse().expect("N"), m.parse().expect("M"))
+}
+
+/// The `rows copied N of M` of a `-v` build's report.
+fn rows_copied(err: &str) -> (usize, usize) {
+    counted(err, "rows copied ")
 }
 
 const A: &str = "out/projects/address-register.html";
@@ -505,12 +510,7 @@ fn a_theme_that_loops_over_the_rows_itself_makes_the_same_pages() {
 
 /// The `content files read N of M` of a `-v` build's report.
 fn files_read(err: &str) -> (usize, usize) {
-    let line = err
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("content files read "))
-        .unwrap_or_else(|| panic!("no files line: {err}"));
-    let (n, m) = line.split_once(" of ").expect("N of M");
-    (n.parse().expect("N"), m.parse().expect("M"))
+    counted(err, "content files read ")
 }
 
 #[test]
