@@ -27,24 +27,24 @@ pub fn decode_utf8(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     // simdutf8 checks a whole file several times faster than the standard
     // library on Japanese text; the standard library finds the place of
     // an error.
-    if let Ok(s) = simdutf8::basic::from_utf8(&bytes) {
-        return Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_owned());
-    }
-    match std::str::from_utf8(&bytes) {
-        Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_owned()),
-        Err(e) => {
-            let valid = e.valid_up_to();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            let line = prefix.matches('\n').count() + 1;
-            let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(Diagnostic::new(
-                file,
-                Pos { line, col },
-                "ファイルが UTF-8 ではありません（Shift_JIS などで保存されている可能性があります）",
-            )
-            .hint("エディタで文字コードを「UTF-8」にして保存し直してください"))
-        }
-    }
+    let text = match simdutf8::basic::from_utf8(&bytes) {
+        Ok(s) => s,
+        Err(_) => match std::str::from_utf8(&bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let prefix = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+                let line = prefix.matches('\n').count() + 1;
+                let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                return Err(Diagnostic::new(
+                    file,
+                    Pos { line, col },
+                    "ファイルが UTF-8 ではありません（Shift_JIS などで保存されている可能性があります）",
+                )
+                .hint("エディタで文字コードを「UTF-8」にして保存し直してください"));
+            }
+        },
+    };
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned())
 }
 
 /// Parses YAML text; a syntax error becomes a diagnostic with its position.

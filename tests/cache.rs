@@ -55,6 +55,16 @@ fn edit(p: &Path, from: &str, to: &str) {
     fs::write(p, s.replacen(from, to, 1)).expect("write");
 }
 
+/// Writes `bytes` to `p`, then sets its modification time back to `mtime`.
+fn write_keeping_time(p: &Path, bytes: &[u8], mtime: std::time::SystemTime) {
+    fs::write(p, bytes).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(p)
+        .and_then(|f| f.set_modified(mtime))
+        .expect("set time");
+}
+
 /// The `N of M` after `what` in a `-v` build's report.
 fn counted(err: &str, what: &str) -> (usize, usize) {
     let line = err
@@ -449,12 +459,7 @@ fn a_row_of_a_list_page_changed_in_the_output_is_rendered_again() {
         .expect("the row")
         + "projects/".len();
     html[at] = b'x';
-    fs::write(&page, &html).expect("write");
-    fs::File::options()
-        .write(true)
-        .open(&page)
-        .and_then(|f| f.set_modified(mtime))
-        .expect("set time");
+    write_keeping_time(&page, &html, mtime);
     edit(
         &d.join("content/ict-plan-2019-2021/address-register.yaml"),
         "name: \"住居表示台帳管理システム\"",
@@ -543,12 +548,7 @@ fn a_settled_file_is_not_read_again_but_any_write_to_it_is_seen() {
     assert!(text.contains("電子申請"), "{}", b.display());
     let changed = text.replacen("電子申請", "電子届出", 1);
     assert_eq!(changed.len(), text.len());
-    fs::write(&b, &changed).expect("write");
-    fs::File::options()
-        .write(true)
-        .open(&b)
-        .and_then(|f| f.set_modified(before))
-        .expect("set mtime");
+    write_keeping_time(&b, changed.as_bytes(), before);
     assert_eq!(
         fs::metadata(&b).expect("stat").modified().expect("mtime"),
         before

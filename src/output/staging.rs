@@ -797,10 +797,9 @@ fn remove_files(
 ) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use rustix::fs::{openat, unlinkat, AtFlags, Mode, OFlags, CWD};
-        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        use rustix::fs::{unlinkat, AtFlags};
         // A folder swapped for a link meanwhile is refused, not followed.
-        let fd = match openat(CWD, dir, flags, Mode::empty()) {
+        let fd = match linux::open(dir) {
             Ok(fd) => fd,
             Err(e) if e == rustix::io::Errno::NOENT => return Ok(()),
             Err(e) => return Err(e.into()),
@@ -906,16 +905,17 @@ mod linux {
         to: OwnedFd,
     }
 
-    fn open(p: &Path) -> Option<OwnedFd> {
+    /// Folder `p`, opened as a path only; a link is refused, not followed.
+    pub(super) fn open(p: &Path) -> rustix::io::Result<OwnedFd> {
         let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        openat(CWD, p, flags, Mode::empty()).ok()
+        openat(CWD, p, flags, Mode::empty())
     }
 
     impl Folders {
         pub(super) fn open(from: &Path, to: &Path) -> Option<Folders> {
             Some(Folders {
-                from: open(from)?,
-                to: open(to)?,
+                from: open(from).ok()?,
+                to: open(to).ok()?,
             })
         }
 
