@@ -579,13 +579,18 @@ fn run(
     mut diags: Diagnostics,
     theme: &Theme,
     sink: &dyn Sink,
-    cached: Option<(&Caching, &mut cache::DataWriter)>,
+    cached: Option<(&Caching, &mut cache::DataWriter, Prefetched)>,
     t: &mut Timings,
 ) -> Result<(usize, Option<Cache>), Failure> {
-    let (caching, data) = match cached {
-        Some((c, d)) => (Some(c), Some(d)),
-        None => (None, None),
+    let (caching, data, prefetched) = match cached {
+        Some((c, d, p)) => (Some(c), Some(d), p),
+        None => (None, None, Prefetched::default()),
     };
+    let Prefetched {
+        workbook,
+        search: search_base,
+        combined,
+    } = prefetched;
     let start = Instant::now();
     let renderer = match &cx {
         Some(cx) => match Renderer::new(cx, theme) {
@@ -604,7 +609,7 @@ fn run(
     let exporter = cx.as_ref().map(|c| Exporter::new(c, &created));
     let mut streams = match (&cx, &exporter) {
         (Some(c), Some(ex)) if diags.is_empty() => {
-            let book = caching.and_then(|c| previous_workbook(c, sink));
+            let book = caching.and(workbook);
             Some(Streams::open(c, ex, sink, caching.map(|c| c.deps), book)?)
         }
         _ => None,
@@ -612,16 +617,17 @@ fn run(
     let searching = search::enabled();
     let t0 = Instant::now();
     let (base, patching) = match caching.filter(|_| searching && streams.is_some()) {
-        Some(c) => patch_base(c, sink).unzip(),
+        Some(c) => patch_base(c, search_base).unzip(),
         None => (None, None),
     };
     if base.is_some() {
-        // Reading the previous index to patch it (named for the tests).
+        // Finding what the changed projects had in the previous index, to
+        // patch it (named for the tests).
         t.phase("search-patch", t0);
     }
     // The previous combined files, opened, to take unchanged projects from.
-    let combined = match (caching, streams.as_mut()) {
-        (Some(c), Some(st)) => previous_combined(c, sink).map(|files| {
+    let combined = match (caching, streams.as_mut(), combined) {
+        (Some(_), Some(st), Some(files)) => Some({
             let lens = files.lens();
             st.take_from(files);
             lens
@@ -841,8 +847,9 @@ const PATCH_PER_MILLE: usize = 100;
 /// the same inputs but the project files, the same project files in the
 /// same order, few of them changed, their previous documents are in the
 /// cache, and its index files are in the output as it wrote them.
-fn patch_base(c: &Caching, sink: &dyn Sink) -> Option<(Patch, HashMap<String, search::Grams>)> {
+fn patch_base(c: &Caching, base: Option<Patch>) -> Option<(Patch, HashMap<String, search::Grams>)> {
     let previous = c.previous?;
+    let base = base?;
     let files: Vec<&(String, Option<Hash>)> = c.files.iter().flatten().collect();
     let n = files.len();
     if n == 0 || n != previous.entries.len() {
@@ -865,13 +872,55 @@ fn patch_base(c: &Caching, sink: &dyn Sink) -> Option<(Patch, HashMap<String, se
         let doc = previous.payload(e)?.0.search?.decode()?;
         old.insert(e.file.clone(), search::Grams::of(&doc.normalized_fields()));
     }
+    Some((base, old))
+}
+
+/// What a rebuild takes from the previous output before its projects:
+/// the workbook, the search index to patch and the combined data files.
+/// They are read while the content files are hashed, which they do not
+/// depend on; whether they are used depends on what the hashes found.
+#[derive(Default)]
+struct Prefetched {
+    workbook: Option<export::workbook::Previous>,
+    search: Option<Patch>,
+    combined: Option<export::Combined>,
+}
+
+impl Prefetched {
+    /// The three from the output of the build `previous` describes (the
+    /// search index only when `search`), read at once.
+    fn read(previous: &Cache, sink: &dyn Sink, search: bool) -> Prefetched {
+        let ((workbook, combined), search) = rayon::join(
+            || {
+                rayon::join(
+                    || previous_workbook(previous, sink),
+                    || previous_combined(previous, sink),
+                )
+            },
+            || search.then(|| search_base(previous, sink)).flatten(),
+        );
+        Prefetched {
+            workbook,
+            search,
+            combined,
+        }
+    }
+}
+
+/// The previous build's search index, with the stamps of its result
+/// chunks, when it indexed as many documents as `previous` has entries.
+fn search_base(previous: &Cache, sink: &dyn Sink) -> Option<Patch> {
+    let n = previous.entries.len();
+    if n == 0 {
+        return None;
+    }
     let stamp = |path: &str| previous_stamp(previous, path);
     let get = |path: &str| sink.previous(path, stamp(path));
     let base = search::patch::Base::read(&get, u32::try_from(n).ok()?)?;
     let chunks = (0..n.div_ceil(search::index::CHUNK_DOCS))
         .map(|k| stamp(&format!("search/c/{k}.json")).copied())
         .collect();
-    Some(((base, chunks), old))
+    Some((base, chunks))
 }
 
 /// The stamp the previous build's cache has for output file `path`.
@@ -886,8 +935,7 @@ fn previous_stamp<'c>(previous: &'c Cache, path: &str) -> Option<&'c Stamp> {
 /// The previous build's combined files, when the previous build had the
 /// same inputs but the project files and they are in the output as it
 /// wrote them.
-fn previous_combined(c: &Caching, sink: &dyn Sink) -> Option<export::Combined> {
-    let previous = c.previous?;
+fn previous_combined(previous: &Cache, sink: &dyn Sink) -> Option<export::Combined> {
     let [a, b, c, d] = export::combined_files();
     let get = |path: &str| sink.previous_file(path, previous_stamp(previous, path));
     Some(export::Combined([get(&a)?, get(&b)?, get(&c)?, get(&d)?]))
@@ -896,8 +944,7 @@ fn previous_combined(c: &Caching, sink: &dyn Sink) -> Option<export::Combined> {
 /// The previous build's workbook and where its pieces are, when the
 /// previous build had the same inputs but the project files and its
 /// workbook is in the output as it wrote it.
-fn previous_workbook(c: &Caching, sink: &dyn Sink) -> Option<export::workbook::Previous> {
-    let previous = c.previous?;
+fn previous_workbook(previous: &Cache, sink: &dyn Sink) -> Option<export::workbook::Previous> {
     let layout = previous.workbook.clone()?;
     let path = "data/projects.xlsx";
     let bytes = sink.previous(path, previous_stamp(previous, path))?;
@@ -1113,9 +1160,15 @@ fn build_with(
         }
     }
     let keeps = data.as_deref().is_some_and(cache::DataWriter::keeps);
+    let mut prefetched = Prefetched::default();
     let caching = deps.map(|deps| {
         let read = AtomicUsize::new(0);
-        let (files, stats) = hash_files(root, &skeleton, previous, &read);
+        let same_deps = previous.filter(|p| p.deps == deps);
+        let ((files, stats), fetched) = rayon::join(
+            || hash_files(root, &skeleton, previous, &read),
+            || same_deps.map(|p| Prefetched::read(p, sink, search::enabled())),
+        );
+        prefetched = fetched.unwrap_or_default();
         t.files = (read.into_inner(), files.iter().map(Vec::len).sum());
         Caching {
             deps,
@@ -1151,7 +1204,7 @@ fn build_with(
         diags,
         theme,
         sink,
-        caching.as_ref().zip(data),
+        caching.as_ref().zip(data).map(|(c, d)| (c, d, prefetched)),
         t,
     )?;
     Ok((

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::index::{gram_cmp, key_units, Grams, MAX_GRAM, VERSION};
 use super::postings::{read_varint, Set};
 use super::query::{self, Manifest};
@@ -26,6 +28,9 @@ pub struct Base {
     grams: Vec<(Vec<u16>, Sets)>,
     n: u32,
 }
+
+/// Grams in gram order, each with its sets.
+type Listed = Vec<(Vec<u16>, Sets)>;
 
 /// A gram's name and all-fields sets.
 enum Sets {
@@ -50,6 +55,33 @@ fn read_gram(b: &[u8], at: &mut usize) -> Option<Vec<u16>> {
     query::read_gram(b, at).filter(|g| (1..=MAX_GRAM).contains(&g.len()))
 }
 
+/// The grams of shard `k` (bytes `b`), each with where its two sets
+/// are; `None` when the shard is malformed or its grams do not ascend.
+fn shard_grams(b: &[u8], k: usize) -> Option<Listed> {
+    let mut grams: Vec<(Vec<u16>, Sets)> = Vec::new();
+    let mut at = 0;
+    while at < b.len() {
+        let g = read_gram(b, &mut at)?;
+        let mut body = || {
+            let len = read_varint(b, &mut at)? as usize;
+            let end = at.checked_add(len)?;
+            b.get(at..end)?;
+            let r = at..end;
+            at = end;
+            Some(r)
+        };
+        let (name, all) = (body()?, body()?);
+        if all.is_empty() {
+            return None;
+        }
+        if grams.last().is_some_and(|(p, _)| !gram_cmp(p, &g).is_lt()) {
+            return None;
+        }
+        grams.push((g, Sets::Raw(k, name, all)));
+    }
+    Some(grams)
+}
+
 fn unreadable() -> io::Error {
     io::Error::other(
         "前回の検索索引を読めませんでした。`hyoka build --no-cache` で作り直してください",
@@ -63,35 +95,32 @@ impl Base {
     /// (`get` gives the files only as the previous build wrote them, see
     /// [`crate::output::Sink::previous`]); only those a change touches are
     /// decoded.
-    pub fn read(get: &dyn Fn(&str) -> Option<Vec<u8>>, n: u32) -> Option<Base> {
+    pub fn read(get: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync), n: u32) -> Option<Base> {
         let m: Manifest = serde_json::from_slice(&get("search/index.json")?).ok()?;
         if m.v != VERSION || m.docs != n as usize {
             return None;
         }
-        let mut grams: Vec<(Vec<u16>, Sets)> = Vec::new();
+        // The shards are read and parsed on every thread, then joined in
+        // order: each shard's grams ascend, and so must the last of one
+        // and the first of the next.
+        let read: Vec<(Vec<u8>, Listed)> = (0..m.shards)
+            .into_par_iter()
+            .map(|k| {
+                let b = get(&format!("search/g/{k}.bin"))?;
+                let grams = shard_grams(&b, k)?;
+                Some((b, grams))
+            })
+            .collect::<Option<_>>()?;
         let mut shards = Vec::with_capacity(m.shards);
-        for k in 0..m.shards {
-            let b = get(&format!("search/g/{k}.bin"))?;
-            let mut at = 0;
-            while at < b.len() {
-                let g = read_gram(&b, &mut at)?;
-                let mut body = || {
-                    let len = read_varint(&b, &mut at)? as usize;
-                    let end = at.checked_add(len)?;
-                    b.get(at..end)?;
-                    let r = at..end;
-                    at = end;
-                    Some(r)
-                };
-                let (name, all) = (body()?, body()?);
-                if all.is_empty() {
+        let mut grams: Vec<(Vec<u16>, Sets)> =
+            Vec::with_capacity(read.iter().map(|(_, g)| g.len()).sum());
+        for (b, g) in read {
+            if let (Some((p, _)), Some((first, _))) = (grams.last(), g.first()) {
+                if !gram_cmp(p, first).is_lt() {
                     return None;
                 }
-                if grams.last().is_some_and(|(p, _)| !gram_cmp(p, &g).is_lt()) {
-                    return None;
-                }
-                grams.push((g, Sets::Raw(k, name, all)));
             }
+            grams.extend(g);
             shards.push(b);
         }
         Some(Base { shards, grams, n })

@@ -298,3 +298,30 @@ fn patching_gives_the_files_of_a_fresh_index() {
     };
     assert!(super::patch::Base::read(&broken, 150).is_none());
 }
+
+#[test]
+fn shards_read_at_once_are_joined_in_order() {
+    // Enough distinct words for several shards.
+    let docs: Vec<Doc> = (0..600)
+        .map(|i| {
+            doc(
+                &format!("事業{i}号の名前"),
+                &[&format!("説明文{i}の言葉と{}", i * 7919)],
+            )
+        })
+        .collect();
+    let old = index_of(&docs);
+    assert!(old.contains_key("search/g/1.bin"), "two shards at least");
+    let get = |p: &str| old.get(p).cloned();
+    assert!(super::patch::Base::read(&get, 600).is_some());
+    // Two swapped shards, each sound on its own, are not an index.
+    let swapped = |p: &str| {
+        let p = match p {
+            "search/g/0.bin" => "search/g/1.bin",
+            "search/g/1.bin" => "search/g/0.bin",
+            other => other,
+        };
+        old.get(p).cloned()
+    };
+    assert!(super::patch::Base::read(&swapped, 600).is_none());
+}
