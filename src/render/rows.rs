@@ -353,6 +353,34 @@ fn fresh(
     .collect()
 }
 
+/// What [`render_rows`] gives: the rows' HTML, already escaped, which the
+/// page's formatter prints as it is. A safe string would copy the rows
+/// (megabytes on a list page) once more into a shared string of its own;
+/// anything else that reads it as text (`|safe`, `~`) gets the same bytes.
+#[derive(Debug)]
+pub(super) struct RowsHtml(String);
+
+impl Object for RowsHtml {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl RowsHtml {
+    /// The HTML of `v`, when `v` is what [`render_rows`] gave.
+    pub(super) fn of(v: &Value) -> Option<&str> {
+        v.downcast_object_ref::<RowsHtml>().map(|r| r.0.as_str())
+    }
+}
+
 /// The `render_rows` filter: every row of `rows`, rendered by macro `name`
 /// of `template` with `args` and the row (or copied from the previous
 /// build's page), one after another.
@@ -497,7 +525,7 @@ pub(super) fn render_rows(
                 });
         }
     }
-    Ok(Value::from_safe_string(out))
+    Ok(Value::from_object(RowsHtml(out)))
 }
 
 #[cfg(test)]
@@ -512,13 +540,20 @@ mod tests {
     fn env() -> Environment<'static> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        // The rows as the pages' formatter prints them: as they are.
+        env.set_formatter(|out, state, value| match RowsHtml::of(value) {
+            Some(html) => out
+                .write_str(html)
+                .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string())),
+            None => minijinja::escape_formatter(out, state, value),
+        });
         env.add_filter("render_rows", render_rows);
         let m = "{% macro row(x, r) -%}<li>{{ x }}:{{ r.name }}</li>\n{% endmacro %}";
         env.add_template("m.html", m).expect("m");
         for (name, arg, after) in [
             ("a.html", "a", ""),
             ("b.html", "b", ""),
-            ("u.html", "a", "|upper"),
+            ("u.html", "a", "|safe|upper"),
         ] {
             let src = format!(
                 "<ul>\n{{{{ rows|render_rows(\"m.html\", \"row\", \"{arg}\"){after} }}}}</ul>"

@@ -46,20 +46,7 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
             minijinja::AutoEscape::None
         }
     });
-    // Escape & < > " ' only: minijinja's HTML escaper also turns `/` into
-    // `&#x2f;`, which is valid but makes every URL unreadable in the source.
-    env.set_formatter(|out, state, value| {
-        let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
-        match value.as_str() {
-            // Text shown in a page loses the spaces YAML's folded scalars put
-            // between Japanese sentences (the data files keep them).
-            Some(s) if escaping && !value.is_safe() => write_escaped(out, &format::tidy_spaces(s))
-                .map_err(|e| {
-                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-                }),
-            _ => minijinja::escape_formatter(out, state, value),
-        }
-    });
+    env.set_formatter(format_value);
     env.add_filter("markdown", |s: String| {
         Value::from_safe_string(format::markdown(&s))
     });
@@ -76,6 +63,32 @@ pub fn environment(theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
         Ok(env)
     } else {
         Err(diags)
+    }
+}
+
+/// How a page prints a value: the rows of [`super::rows::render_rows`] and
+/// safe strings as they are, other text escaped (& < > " ' only:
+/// minijinja's HTML escaper also turns `/` into `&#x2f;`, which is valid
+/// but makes every URL unreadable in the source) with the spaces YAML's
+/// folded scalars put between Japanese sentences taken out (the data files
+/// keep them).
+pub(super) fn format_value(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    let failed = |e: std::fmt::Error| {
+        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+    };
+    if let Some(html) = super::rows::RowsHtml::of(value) {
+        return out.write_str(html).map_err(failed);
+    }
+    let escaping = !matches!(state.auto_escape(), minijinja::AutoEscape::None);
+    match value.as_str() {
+        Some(s) if escaping && !value.is_safe() => {
+            write_escaped(out, &format::tidy_spaces(s)).map_err(failed)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }
 
