@@ -139,7 +139,8 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
         });
     }
     let catalog = stage.has("data/catalog.json");
-    let outputs = stage.written();
+    // Sorted while the previous output is removed (below).
+    let mut outputs = stage.take_written();
     let t = Instant::now();
     // The cache is written once the new output is in place, while the
     // previous output is removed.
@@ -148,6 +149,7 @@ pub fn build(o: &Options, timings: &mut Timings) -> Result<Built, Stop> {
             return None;
         };
         let t = Instant::now();
+        outputs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         c.outputs = outputs;
         let failed = data.finish().and_then(|d| cache::write(p, id, &c, d)).err().map(|e| {
             format!(

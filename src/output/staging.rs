@@ -216,11 +216,10 @@ impl Staging {
         self.stage.join(rel).is_file()
     }
 
-    /// Every file this build holds, with its stamp, by path.
-    pub fn written(&self) -> Vec<(String, Stamp)> {
-        let mut w = lock(&self.written).clone();
-        w.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        w
+    /// Every file this build holds, with its stamp, in the order written
+    /// (not by path); taken, so asked once, when nothing more is written.
+    pub fn take_written(&self) -> Vec<(String, Stamp)> {
+        std::mem::take(&mut *lock(&self.written))
     }
 
     fn record(&self, rel: &str, stamp: Stamp) {
