@@ -26,12 +26,15 @@ HYOKA=$ROOT/target/release/hyoka
 WORK=$(mktemp -d "$SHM/hyoka-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# /usr/bin/time -v output -> "wall_seconds max_rss_kb"
+# /usr/bin/time -v output -> "wall_seconds max_rss_kb cpu_seconds" (CPU: user + system,
+# steadier than the wall time on a shared machine)
 parse_time() {
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n=split($2,p,":"); w=0; for(i=1;i<=n;i++) w=w*60+p[i] }
     /Maximum resident set size/ { r=$2 }
-    END { printf "%.3f %d\n", w, r }' "$1"
+    /User time \(seconds\)/ { c+=$2 }
+    /System time \(seconds\)/ { c+=$2 }
+    END { printf "%.3f %d %.2f\n", w, r, c }' "$1"
 }
 median() { sort -g | awk '{a[NR]=$1} END { print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2 }'; }
 maxof() { sort -g | tail -1; }
@@ -53,18 +56,20 @@ for N in "$@"; do
     rm -rf "$WORK/out-hyoka" "$WORK/out-hugo" "$WORK/.hyoka-cache"
     /usr/bin/time -v -o "$WORK/time" "$HYOKA" -v build --content "$C" --output "$WORK/out-hyoka" \
       2>"$WORK/stages.$N.$r" >/dev/null
-    read -r w m < <(parse_time "$WORK/time"); echo "$w $m" >>"$WORK/hy.$N"
-    echo "  run $r hyoka: ${w}s  ${m} KB"
+    read -r w m c < <(parse_time "$WORK/time"); echo "$w $m $c" >>"$WORK/hy.$N"
+    echo "  run $r hyoka: ${w}s  ${m} KB  cpu ${c}s"
     (cd "$H" && /usr/bin/time -v -o "$WORK/time" hugo --minify=false --quiet --destination "$WORK/out-hugo" >/dev/null)
-    read -r w m < <(parse_time "$WORK/time"); echo "$w $m" >>"$WORK/hu.$N"
-    echo "  run $r hugo:  ${w}s  ${m} KB"
+    read -r w m c < <(parse_time "$WORK/time"); echo "$w $m $c" >>"$WORK/hu.$N"
+    echo "  run $r hugo:  ${w}s  ${m} KB  cpu ${c}s"
   done
   hyw=$(cut -d' ' -f1 "$WORK/hy.$N" | median); hym=$(cut -d' ' -f2 "$WORK/hy.$N" | maxof)
   huw=$(cut -d' ' -f1 "$WORK/hu.$N" | median); hum=$(cut -d' ' -f2 "$WORK/hu.$N" | maxof)
+  hyc=$(cut -d' ' -f3 "$WORK/hy.$N" | median); huc=$(cut -d' ' -f3 "$WORK/hu.$N" | median)
   hyf=$(find "$WORK/out-hyoka" -type f | wc -l); huf=$(find "$WORK/out-hugo" -type f | wc -l)
   printf '  %-6s median wall %8.3f s   peak RSS %8.1f MB   files %s\n' hyoka "$hyw" "$(echo "$hym/1024" | bc -l)" "$hyf"
   printf '  %-6s median wall %8.3f s   peak RSS %8.1f MB   files %s\n' hugo "$huw" "$(echo "$hum/1024" | bc -l)" "$huf"
   printf '  ratio hyoka/hugo (median wall): %.2f\n' "$(echo "$hyw/$huw" | bc -l)"
+  printf '  CPU (user + sys, median): hyoka %.2f s, hugo %.2f s\n' "$hyc" "$huc"
   echo "  hyoka stages (ms; median over runs):"
   cat "$WORK"/stages."$N".* | awk '/^  (wall|cpu) +[^ ]+ +[0-9.]+ ms$/ {
         key=$1 " " $2; if (!(key in c)) o[++k]=key; c[key]++; v[key, c[key]]=$3 }
@@ -86,8 +91,11 @@ for N in "$@"; do
       parse_time "$WORK/time" >>"$WORK/rb"
     done
     w=$(cut -d' ' -f1 "$WORK/rb" | median); m=$(cut -d' ' -f2 "$WORK/rb" | maxof)
+    c=$(cut -d' ' -f3 "$WORK/rb" | median)
     printf '  rebuild, %-20s %8.3f s  = %5.3f x clean   peak RSS %8.1f MB   (runs: %s)\n' "$1:" "$w" \
       "$(echo "$w/$hyw" | bc -l)" "$(echo "$m/1024" | bc -l)" "$(cut -d' ' -f1 "$WORK/rb" | tr '\n' ' ' | sed 's/ $//')"
+    printf '    CPU %.2f s = %s x the clean build'"'"'s\n' "$c" \
+      "$(awk -v a="$c" -v b="$hyc" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "-" }')"
     rm -rf "$WORK/out-clean"
     "$HYOKA" -q build --no-cache --content "$C" --output "$WORK/out-clean"
     if diff -r "$WORK/out-hyoka" "$WORK/out-clean" >/dev/null; then
