@@ -540,13 +540,8 @@ mod tests {
     fn env() -> Environment<'static> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-        // The rows as the pages' formatter prints them: as they are.
-        env.set_formatter(|out, state, value| match RowsHtml::of(value) {
-            Some(html) => out
-                .write_str(html)
-                .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string())),
-            None => minijinja::escape_formatter(out, state, value),
-        });
+        // The pages' own formatter, which prints the rows as they are.
+        env.set_formatter(super::super::template::format_value);
         env.add_filter("render_rows", render_rows);
         let m = "{% macro row(x, r) -%}<li>{{ x }}:{{ r.name }}</li>\n{% endmacro %}";
         env.add_template("m.html", m).expect("m");

@@ -19,18 +19,18 @@ use super::query::{self, Manifest};
 /// A changed document: its number, its grams before and now.
 pub type Change = (u32, Grams, Grams);
 
+/// Grams in gram order, each with its sets.
+type Listed = Vec<(Vec<u16>, Sets)>;
+
 /// The previous build's index, in gram order: each gram with its two
 /// sets (name, all fields) as the shards encode them, or as documents once
 /// a change touched them.
 pub struct Base {
     /// The previous shards' bytes.
     shards: Vec<Vec<u8>>,
-    grams: Vec<(Vec<u16>, Sets)>,
+    grams: Listed,
     n: u32,
 }
-
-/// Grams in gram order, each with its sets.
-type Listed = Vec<(Vec<u16>, Sets)>;
 
 /// A gram's name and all-fields sets.
 enum Sets {
@@ -58,7 +58,7 @@ fn read_gram(b: &[u8], at: &mut usize) -> Option<Vec<u16>> {
 /// The grams of shard `k` (bytes `b`), each with where its two sets
 /// are; `None` when the shard is malformed or its grams do not ascend.
 fn shard_grams(b: &[u8], k: usize) -> Option<Listed> {
-    let mut grams: Vec<(Vec<u16>, Sets)> = Vec::new();
+    let mut grams: Listed = Vec::new();
     let mut at = 0;
     while at < b.len() {
         let g = read_gram(b, &mut at)?;
@@ -112,8 +112,7 @@ impl Base {
             })
             .collect::<Option<_>>()?;
         let mut shards = Vec::with_capacity(m.shards);
-        let mut grams: Vec<(Vec<u16>, Sets)> =
-            Vec::with_capacity(read.iter().map(|(_, g)| g.len()).sum());
+        let mut grams: Listed = Vec::with_capacity(read.iter().map(|(_, g)| g.len()).sum());
         for (b, g) in read {
             if let (Some((p, _)), Some((first, _))) = (grams.last(), g.first()) {
                 if !gram_cmp(p, first).is_lt() {
@@ -152,7 +151,7 @@ impl Base {
             Ok(docs)
         };
         // The documents of a gram of the previous index, decoded on first use.
-        let docs_of = |grams: &mut Vec<(Vec<u16>, Sets)>, g: &[u16]| -> io::Result<Option<usize>> {
+        let docs_of = |grams: &mut Listed, g: &[u16]| -> io::Result<Option<usize>> {
             let Ok(i) = grams.binary_search_by(|(x, _)| gram_cmp(x, g)) else {
                 return Ok(None);
             };
@@ -205,7 +204,7 @@ impl Base {
                 }
             }
         }
-        let mut added: Vec<(Vec<u16>, Sets)> = added
+        let mut added: Listed = added
             .into_iter()
             .map(|(g, (name, all))| (g, Sets::Docs(name, all)))
             .collect();
