@@ -38,6 +38,7 @@ mod files;
 pub mod lint;
 mod notes;
 mod project;
+mod quick;
 mod slug;
 
 pub use docs::check_digit_ok;
@@ -199,7 +200,8 @@ impl Ids {
 /// Reads, parses and deserializes one file, then runs `check` on it.
 ///
 /// Most files are correct, so the fast path deserializes the text directly
-/// and runs `check` without positions. Only when either finds a problem is
+/// (with [`quick`] when the file is in the plain part of YAML it reads,
+/// else with serde_norway) and runs `check` without positions. Only when either finds a problem is
 /// the file parsed again the slow way: positions of every node, and every
 /// structural error collected (see [`crate::de`]).
 fn load_doc<T: DeserializeOwned>(
@@ -219,7 +221,7 @@ fn doc_from_text<T: DeserializeOwned>(
     diags: &mut Diagnostics,
     check: impl Fn(&Path, &T, &PosMap, &mut Diagnostics),
 ) -> Option<T> {
-    if let Ok(doc) = serde_norway::from_str::<T>(text) {
+    if let Some(doc) = quick::from_str::<T>(text).or_else(|| serde_norway::from_str(text).ok()) {
         let mut found = Diagnostics::default();
         check(path, &doc, &PosMap::default(), &mut found);
         if found.is_empty() {
@@ -242,8 +244,9 @@ fn doc_from_text<T: DeserializeOwned>(
     (clean && diags.len() == before).then_some(doc)
 }
 
-/// The fastest path for a good project file: its plain final `notes`
-/// read apart ([`notes::split`]), the rest through the YAML parser; `None`
+/// The fastest path for a good project file: [`quick`], or else its plain
+/// final `notes` read apart ([`notes::split`]) and the rest through the
+/// YAML parser; `None`
 /// unless that works and `check` finds nothing (then [`doc_from_text`]
 /// takes the file from the start).
 fn fast_project(
@@ -251,12 +254,18 @@ fn fast_project(
     text: &str,
     check: impl Fn(&Path, &ProjectDoc, &PosMap, &mut Diagnostics),
 ) -> Option<ProjectDoc> {
-    let (head, notes) = notes::split(text)?;
-    let mut doc = serde_norway::from_str::<ProjectDoc>(head).ok()?;
-    if !doc.notes.is_empty() {
-        return None;
-    }
-    doc.notes = notes;
+    let doc = match quick::from_str::<ProjectDoc>(text) {
+        Some(doc) => doc,
+        None => {
+            let (head, notes) = notes::split(text)?;
+            let mut doc = serde_norway::from_str::<ProjectDoc>(head).ok()?;
+            if !doc.notes.is_empty() {
+                return None;
+            }
+            doc.notes = notes;
+            doc
+        }
+    };
     let mut found = Diagnostics::default();
     check(path, &doc, &PosMap::default(), &mut found);
     found.is_empty().then_some(doc)
