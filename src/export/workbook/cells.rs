@@ -80,6 +80,49 @@ fn is_escape(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// Appends the decimal digits of `n`.
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Digits are ASCII.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
+/// Appends `n` as `f64`'s `Display` writes it (as rust_xlsxwriter writes
+/// a number); a whole number below 2^53 is written as an integer
+/// directly (the same digits), any other through `Display`.
+fn push_number(out: &mut String, n: f64) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if n.fract() == 0.0 && n.abs() < EXACT && !(n == 0.0 && n.is_sign_negative()) {
+        let i = n as i64;
+        if i < 0 {
+            out.push('-');
+        }
+        let mut u = i.unsigned_abs();
+        let mut buf = [0u8; 20];
+        let mut at = buf.len();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
+        out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+    } else {
+        let _ = write!(out, "{n}");
+    }
+}
+
 /// Appends row `row` (1-based) of `sheet` with `values` to `out`.
 pub(super) fn push_row(
     out: &mut String,
@@ -89,7 +132,12 @@ pub(super) fn push_row(
     styles: &Styles,
     names: &[String],
 ) {
-    let _ = write!(out, "<row r=\"{row}\"");
+    // The row number once, for every cell reference of the row.
+    let mut digits = String::with_capacity(10);
+    push_u32(&mut digits, row);
+    out.push_str("<row r=\"");
+    out.push_str(&digits);
+    out.push('"');
     let mut any = false;
     for ((v, c), col) in values.iter().zip(&sheet.cols).zip(names) {
         let open = |out: &mut String, any: &mut bool| {
@@ -97,7 +145,10 @@ pub(super) fn push_row(
                 out.push('>');
                 *any = true;
             }
-            let _ = write!(out, "<c r=\"{col}{row}\"");
+            out.push_str("<c r=\"");
+            out.push_str(col);
+            out.push_str(&digits);
+            out.push('"');
         };
         match v {
             // An empty text with the default format is no cell at all, as
@@ -117,7 +168,11 @@ pub(super) fn push_row(
             }
             Value::Bool(b) => {
                 open(out, &mut any);
-                let _ = write!(out, " t=\"b\"><v>{}</v></c>", u8::from(*b));
+                out.push_str(if *b {
+                    " t=\"b\"><v>1</v></c>"
+                } else {
+                    " t=\"b\"><v>0</v></c>"
+                });
             }
             Value::Number(n) => {
                 open(out, &mut any);
@@ -128,9 +183,13 @@ pub(super) fn push_row(
                     _ => 0,
                 };
                 if s > 0 {
-                    let _ = write!(out, " s=\"{s}\"");
+                    out.push_str(" s=\"");
+                    push_u32(out, s);
+                    out.push('"');
                 }
-                let _ = write!(out, "><v>{n}</v></c>");
+                out.push_str("><v>");
+                push_number(out, *n);
+                out.push_str("</v></c>");
             }
         }
     }
@@ -144,6 +203,41 @@ pub(super) fn push_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Numbers and row numbers are written as `Display` writes them.
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        let numbers = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            75.0,
+            0.42,
+            3520.0,
+            -2410.5,
+            1e15,
+            1e16,
+            9_007_199_254_740_991.0,
+            9_007_199_254_740_992.0,
+            -9_007_199_254_740_993.0,
+            1e21,
+            1e-7,
+            123456789.125,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        for n in numbers {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, format!("{n}"), "{n:e}");
+        }
+        for r in [0, 1, 9, 10, 99, 100, 65_535, ROW_MAX, u32::MAX] {
+            let mut out = String::new();
+            push_u32(&mut out, r);
+            assert_eq!(out, r.to_string());
+        }
+    }
 
     #[test]
     fn column_names_go_past_z() {
