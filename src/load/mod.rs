@@ -201,9 +201,9 @@ impl Ids {
 ///
 /// Most files are correct, so the fast path deserializes the text directly
 /// (with [`quick`] when the file is in the plain part of YAML it reads,
-/// else with serde_norway) and runs `check` without positions. Only when either finds a problem is
-/// the file parsed again the slow way: positions of every node, and every
-/// structural error collected (see [`crate::de`]).
+/// else with serde_norway) and runs `check` without positions. Only when
+/// either finds a problem is the file parsed again the slow way: positions
+/// of every node, and every structural error collected (see [`crate::de`]).
 fn load_doc<T: DeserializeOwned>(
     root: &Root,
     path: &Path,
@@ -246,9 +246,8 @@ fn doc_from_text<T: DeserializeOwned>(
 
 /// The fastest path for a good project file: [`quick`], or else its plain
 /// final `notes` read apart ([`notes::split`]) and the rest through the
-/// YAML parser; `None`
-/// unless that works and `check` finds nothing (then [`doc_from_text`]
-/// takes the file from the start).
+/// YAML parser; `None` unless that works and `check` finds nothing (then
+/// [`doc_from_text`] takes the file from the start).
 fn fast_project(
     path: &Path,
     text: &str,
