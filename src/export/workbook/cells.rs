@@ -81,8 +81,12 @@ fn is_escape(b: &[u8], i: usize) -> bool {
 }
 
 /// Appends the decimal digits of `n`.
-fn push_u32(out: &mut String, mut n: u32) {
-    let mut buf = [0u8; 10];
+fn push_u32(out: &mut String, n: u32) {
+    push_u64(out, u64::from(n));
+}
+
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -106,18 +110,7 @@ fn push_number(out: &mut String, n: f64) {
         if i < 0 {
             out.push('-');
         }
-        let mut u = i.unsigned_abs();
-        let mut buf = [0u8; 20];
-        let mut at = buf.len();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (u % 10) as u8;
-            u /= 10;
-            if u == 0 {
-                break;
-            }
-        }
-        out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+        push_u64(out, i.unsigned_abs());
     } else {
         let _ = write!(out, "{n}");
     }
